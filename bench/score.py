@@ -1,0 +1,76 @@
+"""The two scorers of ../shared/datasets/README.md, so numbers compare with published ones."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+_WS = re.compile(r"\s+")
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass
+class Score:
+    precision: float
+    recall: float
+    f1: float
+    empty: int = 0
+
+    def row(self) -> list[str]:
+        return [f"{self.precision:.3f}", f"{self.recall:.3f}", f"{self.f1:.3f}", str(self.empty)]
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _norm(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def snippets(pages: Sequence[dict[str, Any]], outputs: Sequence[str]) -> Score:
+    """`with` snippets found are true positives; `without` snippets found are false positives."""
+    tp = fn = fp = tn = empty = 0
+    for page, out in zip(pages, outputs, strict=True):
+        text = _norm(out)
+        empty += not text
+        for s in page.get("with") or []:
+            if _norm(s) in text:
+                tp += 1
+            else:
+                fn += 1
+        for s in page.get("without") or []:
+            if _norm(s) in text:
+                fp += 1
+            else:
+                tn += 1
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return Score(p, r, _f1(p, r), empty)
+
+
+def _grams(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    toks = _TOKEN.findall(text)
+    return Counter(tuple(toks[i : i + n]) for i in range(len(toks) - n + 1))
+
+
+def ngrams(golds: Iterable[str], outputs: Iterable[str]) -> Score:
+    """Token 4-gram overlap per page; precision and recall are means over pages."""
+    ps: list[float] = []
+    rs: list[float] = []
+    empty = 0
+    for gold, out in zip(golds, outputs, strict=True):
+        g, o = _grams(gold), _grams(out)
+        tp = sum((g & o).values())
+        if o:
+            ps.append(tp / sum(o.values()))
+        else:
+            empty += 1
+        if g:
+            rs.append(tp / sum(g.values()))
+    p = sum(ps) / len(ps) if ps else 0.0
+    r = sum(rs) / len(rs) if rs else 0.0
+    return Score(p, r, _f1(p, r), empty)

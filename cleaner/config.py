@@ -1,0 +1,58 @@
+"""A frozen, documented configuration: one object says how a `Cleaner` behaves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from .errors import ConfigError
+
+MODES = ("conservative", "default", "aggressive")
+KINDS = ("auto", "text", "html")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """How to clean.
+
+    mode: "conservative" removes only lines a phrase rule names (markers, promos,
+        prompts, disclaimers, whitespace, duplicates) and never guesses from shape;
+        "default" adds context zones (the headlines a marker opens, glued headline
+        lists) and short trailing fragments; "aggressive" also drops short
+        unpunctuated lines outside the article's body (nav, captions).
+    kind: "auto" sniffs HTML from the first bytes; "text" or "html" force it.
+    repair: run the repair stage (ftfy behind a gate, lossy-mojibake rules, whitespace).
+    dedupe: drop a second copy of the article or of a paragraph.
+    near_duplicate: also drop near-exact copies (same words, small edits).
+    min_dup_chars: paragraphs shorter than this are never dropped as duplicates
+        (short lines such as "Advertisement" repeat legitimately).
+    keep_title: HTML mode puts metadata["title"] back in front of the text.
+    html_fast: HTML mode uses selectolax only, without trafilatura.
+    langs: rule packs to load; "auto" loads them all (cheap: they are compiled once).
+    """
+
+    mode: str = "default"
+    kind: str = "auto"
+    repair: bool = True
+    dedupe: bool = True
+    near_duplicate: bool = True
+    min_dup_chars: int = 40
+    keep_title: bool = False
+    html_fast: bool = False
+    langs: tuple[str, ...] | str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ConfigError(f"mode must be one of {MODES}, not {self.mode!r}")
+        if self.kind not in KINDS:
+            raise ConfigError(f"kind must be one of {KINDS}, not {self.kind!r}")
+        if self.min_dup_chars < 0:
+            raise ConfigError("min_dup_chars must be >= 0")
+
+    def with_(self, **changes: Any) -> Config:
+        """A copy with some options changed (the config itself never changes)."""
+        known = {f.name for f in fields(self)}
+        unknown = set(changes) - known
+        if unknown:
+            raise ConfigError(f"unknown option(s): {', '.join(sorted(unknown))}")
+        return replace(self, **changes)

@@ -1,0 +1,35 @@
+"""Dedupe: a second copy of a paragraph (or of the whole article) goes; the first stays.
+
+Exact copies are found after whitespace normalisation; near-exact ones after reducing a
+line to its lower-cased words, so a copy that differs only in quotes, dashes, spacing or
+case is caught. Short lines never count: "Advertisement" or a dateline may repeat.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .config import Config
+from .model import Block
+
+_NON_WORD = re.compile(r"\W+")
+
+
+def dedupe(blocks: list[Block], config: Config) -> None:
+    """Mark later copies of kept paragraphs as `duplicate`."""
+    exact: set[str] = set()
+    near: set[str] = set()
+    for b in blocks:
+        if b.verdict or len(b.text) < config.min_dup_chars:
+            continue
+        key = " ".join(b.text.split())
+        if key in exact:
+            b.verdict, b.rule = "duplicate", "dedupe.exact"
+            continue
+        exact.add(key)
+        if config.near_duplicate:
+            loose = _NON_WORD.sub(" ", key.lower()).strip()
+            if loose in near:
+                b.verdict, b.rule = "duplicate", "dedupe.near"
+                continue
+            near.add(loose)

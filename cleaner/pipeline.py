@@ -1,0 +1,98 @@
+"""The `Cleaner`: runs the stages in order and assembles the `Result`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from . import classify, context, dedupe, repair, segment
+from .config import Config
+from .errors import InputError
+from .model import Removal, Result
+from .rules import RuleSet, load_rules
+
+_HTML_SNIFF = ("<!doctype html", "<html", "<head", "<body", "<?xml", "<!--", "<div", "<meta")
+
+
+def looks_like_html(text: str) -> bool:
+    """True when the document starts like an HTML page (cheap: looks at the first bytes)."""
+    head = text[:512].lstrip().lower()
+    return head.startswith(_HTML_SNIFF)
+
+
+class Cleaner:
+    """A reusable cleaner: rules are compiled once, then `clean` is cheap per document."""
+
+    def __init__(self, config: Config | None = None, **options: Any) -> None:
+        base = config or Config()
+        self.config = base.with_(**options) if options else base
+        self.rules: RuleSet = load_rules(self.config.langs)
+
+    def clean(self, source: str | bytes, url: str | None = None, kind: str | None = None) -> Result:
+        """Clean one document (text or HTML; bytes are decoded first)."""
+        kind = kind or self.config.kind
+        if isinstance(source, bytes | bytearray):
+            from .decode import decode_bytes
+
+            source = decode_bytes(bytes(source))
+        elif not isinstance(source, str):
+            raise InputError(f"expected str or bytes, got {type(source).__name__}")
+        if kind == "auto":
+            kind = "html" if looks_like_html(source) else "text"
+        if kind == "html":
+            from .html import clean_html
+
+            return clean_html(self, source, url)
+        if kind != "text":
+            raise InputError(f"kind must be 'auto', 'text' or 'html', not {kind!r}")
+        return self.clean_text(source, url)
+
+    def clean_text(self, text: str, url: str | None = None, metadata: dict[str, Any] | None = None) -> Result:
+        """Clean already-extracted text (the text path of the pipeline)."""
+        repairs = []
+        if self.config.repair:
+            text, repairs = repair.repair_text(text)
+        blocks, removed = segment.segment(text)
+        classify.classify(blocks, self.rules, self.config)
+        context.revise(blocks, self.rules, self.config)
+        if self.config.dedupe:
+            dedupe.dedupe(blocks, self.config)
+        meta: dict[str, Any] = dict(metadata or {})
+        if url:
+            meta.setdefault("url", url)
+        return assemble(blocks, removed, repairs, meta)
+
+    def clean_many(self, sources: Iterable[str | bytes]) -> Iterator[Result]:
+        """Clean a stream of documents lazily, one `Result` per input, in order."""
+        for source in sources:
+            yield self.clean(source)
+
+
+def assemble(blocks: list[Any], removed: list[Removal], repairs: list[Any], meta: dict[str, Any]) -> Result:
+    """Join kept blocks with "\\n"; merge removals in document order; lift kickers to metadata."""
+    kept: list[str] = []
+    for b in blocks:
+        if b.verdict:
+            removed.append(Removal(b.text, b.verdict, b.rule, b.index))
+            if b.verdict == "kicker":
+                meta.setdefault("section", b.text)
+        else:
+            kept.append(b.text)
+    removed.sort(key=lambda r: r.line)
+    return Result("\n".join(kept), removed, repairs, meta)
+
+
+_DEFAULT: Cleaner | None = None
+
+
+def default_cleaner() -> Cleaner:
+    """The shared default-config cleaner behind the module-level functions."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Cleaner()
+    return _DEFAULT
+
+
+def clean(source: str | bytes, url: str | None = None, kind: str = "auto") -> Result:
+    """Clean one document with the default configuration."""
+    return default_cleaner().clean(source, url=url, kind=kind)

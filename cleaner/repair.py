@@ -1,0 +1,139 @@
+"""Repair: mojibake, lossy mojibake, invisible characters and stray markup, all gated.
+
+Every rule is cheap to skip: ASCII text never reaches ftfy, and each regex runs only
+when a one-pass `in`/search gate finds something for it to do. Clean text comes out
+byte-identical (ftfy runs with `uncurl_quotes=False`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+import ftfy
+
+from .model import Repair
+
+# A UTF-8 lead byte read as Latin-1/cp1252 followed by a continuation byte read the same
+# way ("Ã¼", "â€™", "Â£"), or UTF-8 read as cp1251 ("вЂ™"): the signatures ftfy can undo.
+_CONT = "\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_MOJIBAKE_GATE = re.compile(f"[\xc2-\xf4][{_CONT}]|вЂ|Ð[\x80-\xbf]|Ñ[\x80-\xbf]")
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, normalization=None)
+
+# Lossy mojibake ftfy cannot undo: a byte was dropped or a quote was straightened, so the
+# sequence no longer decodes. (pattern, replacement, rule id) applied before ftfy.
+_LOSSY_LATIN = [
+    (re.compile(r"â€(?=[\s.,;:!?)]|$)", re.M), "\u201d", "lossy-cp1252-rdquo"),  # E2 80 9D, 9D dropped
+    (re.compile(r"â\(TM\)"), "\u2019", "lossy-cp1252-rsquo-tm"),  # ™ spelled out as (TM)
+    (re.compile(r"(?<=\s)â\"(?=\s)"), "\u2014", "lossy-cp1252-dash-quote"),  # € dropped, ” uncurled
+]
+_LOSSY_LATIN_GATE = re.compile(r"â(?:€|\(TM\)|\")")
+
+# UTF-8 punctuation read as Greek (ISO-8859-7 / cp1253): E2 is "β". With cp1253 the
+# next bytes survive as "€" + one more; with ISO-8859-7 the C1 bytes are dropped and a
+# lone "β" is all that is left. Only applied when the text has no other Greek letters.
+_GREEK_LETTERS = re.compile("[\u0370-\u03af\u03b1\u03b3-\u03ff\u1f00-\u1fff]")
+_LOSSY_GREEK = [
+    (re.compile("β€[”\"]"), "\u2014", "lossy-greek-emdash"),
+    (re.compile("β€[“]"), "\u2013", "lossy-greek-endash"),
+    (re.compile("β€™"), "\u2019", "lossy-greek-rsquo"),
+    (re.compile("β€¦"), "\u2026", "lossy-greek-ellipsis"),
+    (re.compile(r"(?<=\w)β(?=(?:s|t|d|m|ll|re|ve)\b)"), "\u2019", "lossy-greek-apostrophe"),
+    (re.compile(r"(?<=[\w,.;:!?)\]] )β(?= [\w(\[\"“])"), "\u2014", "lossy-greek-lone-beta"),
+]
+
+# Characters that carry nothing: zero-width space, word joiner, BOM, soft hyphen, C0/C1
+# controls (tab and newline excepted). ZWJ/ZWNJ stay: emoji and Indic/Persian need them.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+")
+_NBSP = "\u00a0"
+_CR = re.compile(r"\r\n?")
+
+# Markup left inside text by a careless extractor. Only known tag names, so "a < b > c"
+# and "<3" stay; entities are unescaped only in their strict forms.
+_TAGS = (
+    "a|abbr|b|big|blockquote|br|center|cite|code|dd|del|div|dl|dt|em|figcaption|figure|font|"
+    "h[1-6]|hr|i|iframe|img|ins|li|mark|ol|p|pre|q|s|script|small|span|strike|strong|style|"
+    "sub|sup|table|tbody|td|th|thead|tr|tt|u|ul"
+)
+_TAG = re.compile(rf"</?(?:{_TAGS})(?:\s[^<>]{{0,500}})?/?>", re.I)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+
+
+def _sub_counted(
+    pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str], text: str, rule: str, out: list[Repair]
+) -> str:
+    new, n = pattern.subn(repl, text)
+    if n:
+        m = pattern.search(text)
+        before = m.group(0) if m else ""
+        after = repl if isinstance(repl, str) else (repl(m) if m else "")
+        out.append(Repair(before, after, rule, n))
+    return new
+
+
+def _ftfy(text: str, out: list[Repair]) -> str:
+    fixed: str = ftfy.fix_text(text, _FTFY_CONFIG)
+    if fixed == text:
+        return text
+    old_lines, new_lines = text.split("\n"), fixed.split("\n")
+    if len(old_lines) == len(new_lines):
+        for a, b in zip(old_lines, new_lines, strict=True):
+            if a != b:
+                out.append(Repair(a, b, "ftfy"))
+    else:
+        out.append(Repair(text, fixed, "ftfy"))
+    return fixed
+
+
+def _unescape(m: re.Match[str]) -> str:
+    return html.unescape(m.group(0))
+
+
+def _markup(text: str, out: list[Repair]) -> str:
+    """Unescape entities and drop known tags, to a fixed point so a second run changes nothing."""
+    for _ in range(4):
+        before = text
+        if "&" in text:
+            text = _sub_counted(_ENTITY, _unescape, text, "html-entity", out)
+        if "<" in text:
+            text = _sub_counted(_TAG, "", text, "html-tag", out)
+        if text == before:
+            break
+    return _invisible(text, out)
+
+
+def _invisible(text: str, out: list[Repair]) -> str:
+    """Newlines to "\\n", invisible characters out, NBSP to a space."""
+    if "\r" in text:
+        text = _sub_counted(_CR, "\n", text, "newline", out)
+    if _INVISIBLE.search(text):
+        text = _sub_counted(_INVISIBLE, "", text, "invisible", out)
+    if _NBSP in text:
+        out.append(Repair(_NBSP, " ", "nbsp", text.count(_NBSP)))
+        text = text.replace(_NBSP, " ")
+    return text
+
+
+def repair_text(text: str) -> tuple[str, list[Repair]]:
+    """Repair `text`; return the new text and the repairs made, each with its rule id."""
+    out: list[Repair] = []
+    text = _invisible(text, out)
+    if not text.isascii():
+        if _LOSSY_LATIN_GATE.search(text):
+            for pattern, repl, rule in _LOSSY_LATIN:
+                text = _sub_counted(pattern, repl, text, rule, out)
+        if _MOJIBAKE_GATE.search(text):
+            text = _ftfy(text, out)
+        if "β" in text and not _GREEK_LETTERS.search(text):
+            for pattern, repl, rule in _LOSSY_GREEK:
+                text = _sub_counted(pattern, repl, text, rule, out)
+    if "&" in text or "<" in text:
+        text = _markup(text, out)
+    return text, out
+
+
+def repair(text: str) -> str:
+    """Only the repair stage: the repaired text (see `repair_text` for the explanation)."""
+    return repair_text(text)[0]
