@@ -1,8 +1,8 @@
 """cleaner: strip boilerplate and clutter from scraped news articles, and say why.
 
-    import cleaner
-    r = cleaner.clean(text_or_html)
-    r.text, r.removed, r.repairs, r.metadata
+import cleaner
+r = cleaner.clean(text_or_html)
+r.text, r.removed, r.repairs, r.metadata
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 from . import errors
 from .config import Config
 from .errors import CleanerError, ConfigError, InputError
+from .fix import repair
 from .model import REASONS, Removal, Repair, Result
 from .pipeline import Cleaner, clean
-from .repair import repair
 
 __version__ = "0.1.0"
 

@@ -1,39 +1,50 @@
 """Classify: the first pass gives each line a verdict from the rule packs alone.
 
-Order per line, cheapest first: whole-line phrase lookup (a dict), the combined
-start-anchored regex, then the trigger-gated search rules. The first rule that fires
-wins. Zones opened by markers are the context pass's business (context.py).
+Per line: a whole-line phrase lookup (a dict), then the regexes of the rules whose
+trigger words occur on that line, found for the whole document in one Aho-Corasick
+pass (rules/__init__.py). The first rule in pack order wins. Zones opened by markers,
+and section kickers, are context.py's business.
 """
 
 from __future__ import annotations
 
 from .config import Config
 from .model import Block
-from .rules import EXACT_MAX, Rule, RuleSet, exact_key
+from .rules import EXACT_MAX, Pattern, Rule, RuleSet, exact_key
 
 
-def rule_for(text: str, rules: RuleSet, first: bool) -> Rule | None:
-    """The rule that fires on one line, or None (the line is kept)."""
-    n = len(text)
-    if n <= EXACT_MAX:
-        rule = rules.exact.get(exact_key(text))
-        if rule is not None and (first or not rule.first_only):
-            return rule
-    rule = rules.match_line(text)
-    if rule is not None:
-        return rule
-    if n <= rules.search_max:
-        return rules.search_line(text, text.lower())
+def exact_rule(text: str, rules: RuleSet) -> Rule | None:
+    """The whole-line phrase rule for a line (kickers excepted: they depend on position)."""
+    if len(text) > EXACT_MAX:
+        return None
+    rule = rules.exact.get(exact_key(text))
+    return None if rule is None or rule.first_only else rule
+
+
+def pattern_rule(text: str, patterns: list[Pattern]) -> Rule | None:
+    """The first pattern, in pack order, that fires on the line."""
+    for pat in sorted(patterns, key=lambda p: p.order) if len(patterns) > 1 else patterns:
+        if pat.fires(text):
+            return pat.rule
     return None
 
 
-def classify(blocks: list[Block], rules: RuleSet, config: Config) -> None:
-    """Set `verdict`/`rule` on each block a rule names; conservative mode skips weak rules."""
+def classify(blocks: list[Block], text: str, rules: RuleSet, config: Config) -> None:
+    """Set `verdict`/`rule` on each block a rule names; conservative mode skips weak rules.
+
+    `text` is the repaired document the blocks were cut from (block.index is its line).
+    """
     conservative = config.mode == "conservative"
-    for i, b in enumerate(blocks):
-        rule = rule_for(b.text, rules, first=i == 0 and len(blocks) > 1)
-        if rule is None or (conservative and rule.weak):
+    hits = rules.candidates(text)
+    for b in blocks:
+        rule = exact_rule(b.text, rules)
+        if rule is None:
+            patterns = hits.get(b.index)
+            if patterns is None:
+                continue
+            rule = pattern_rule(b.text, patterns)
+            if rule is None:
+                continue
+        if conservative and rule.weak:
             continue
-        b.verdict = rule.reason
-        b.rule = rule.id
-        b.weak = rule.weak
+        b.verdict, b.rule, b.weak = rule.reason, rule.id, rule.weak

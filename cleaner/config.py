@@ -46,6 +46,8 @@ class Config:
             raise ConfigError(f"mode must be one of {MODES}, not {self.mode!r}")
         if self.kind not in KINDS:
             raise ConfigError(f"kind must be one of {KINDS}, not {self.kind!r}")
+        if isinstance(self.langs, str) and self.langs != "auto":
+            object.__setattr__(self, "langs", (self.langs,))  # "en" means ("en",), not ("e", "n")
         if self.min_dup_chars < 0:
             raise ConfigError("min_dup_chars must be >= 0")
 

@@ -14,7 +14,7 @@ import re
 
 from .config import Config
 from .model import Block
-from .rules import RuleSet
+from .rules import EXACT_MAX, RuleSet, exact_key
 
 _TERMINAL = tuple(".!?…\"”»)'’:;")
 # A comment header that counts ("15 comments", "Comments (87)") is evidence by itself.
@@ -53,10 +53,25 @@ def _comments_zone(blocks: list[Block], rules: RuleSet, start: int) -> bool:
     return True
 
 
+def _kickers(blocks: list[Block], rules: RuleSet) -> None:
+    """Section labels ("Politics") before the title: the first kept lines, when a title follows.
+
+    Judged on the first *kept* line, not the first line, so a second run (after "Skip to
+    content" is gone) decides the same way: idempotence.
+    """
+    kept = [b for b in blocks if not b.verdict]
+    for b in kept[:-1]:  # a kicker needs a title after it
+        rule = rules.exact.get(exact_key(b.text)) if len(b.text) <= EXACT_MAX else None
+        if rule is None or not rule.first_only:
+            return
+        b.verdict, b.rule, b.weak = rule.reason, rule.id, rule.weak
+
+
 def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
     """Open the zones the first pass's markers call for (not in conservative mode)."""
     if config.mode == "conservative" or not blocks:
         return
+    _kickers(blocks, rules)
     total = sum(len(b.text) for b in blocks)
     seen = 0
     for i, b in enumerate(blocks):

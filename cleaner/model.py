@@ -60,6 +60,7 @@ class Block:
 
     index: int
     text: str
+    start: int = 0  # offset of the line in the repaired text
     tag: str = ""
     link_density: float = 0.0
     heading: int = 0

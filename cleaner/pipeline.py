@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from . import classify, context, dedupe, repair, segment
+from . import classify, context, dedupe, fix, segment
 from .config import Config
 from .errors import InputError
-from .model import Removal, Result
+from .model import Removal, Repair, Result
 from .rules import RuleSet, load_rules
 
 _HTML_SNIFF = ("<!doctype html", "<html", "<head", "<body", "<?xml", "<!--", "<div", "<meta")
@@ -49,11 +49,11 @@ class Cleaner:
 
     def clean_text(self, text: str, url: str | None = None, metadata: dict[str, Any] | None = None) -> Result:
         """Clean already-extracted text (the text path of the pipeline)."""
-        repairs = []
+        repairs: list[Repair] = []
         if self.config.repair:
-            text, repairs = repair.repair_text(text)
+            text, repairs = fix.repair_text(text)
         blocks, removed = segment.segment(text)
-        classify.classify(blocks, self.rules, self.config)
+        classify.classify(blocks, text, self.rules, self.config)
         context.revise(blocks, self.rules, self.config)
         if self.config.dedupe:
             dedupe.dedupe(blocks, self.config)

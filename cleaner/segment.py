@@ -12,21 +12,22 @@ import re
 from .model import Block, Removal
 
 # A line with no letter or digit in it: separators, bullets, stray punctuation.
-_NO_WORD = re.compile(r"[^\w]*", re.UNICODE)
+_NO_WORD = re.compile(r"[^\w]*")
 
 
 def segment(text: str) -> tuple[list[Block], list[Removal]]:
     """Split into stripped, non-blank lines; report whitespace-only and punctuation-only lines."""
     blocks: list[Block] = []
     removed: list[Removal] = []
+    start = 0
     for i, line in enumerate(text.split("\n")):
         s = line.strip()
         if not s:
             if line:
                 removed.append(Removal(line, "whitespace", "blank-line", i))
-            continue
-        if len(s) < 12 and _NO_WORD.fullmatch(s):
+        elif len(s) < 12 and _NO_WORD.fullmatch(s):
             removed.append(Removal(line, "whitespace", "separator-line", i))
-            continue
-        blocks.append(Block(i, s))
+        else:
+            blocks.append(Block(i, s, start=start))
+        start += len(line) + 1
     return blocks, removed
