@@ -68,6 +68,7 @@ class RuleSet:
     by_id: dict[str, Rule] = field(default_factory=dict)
     exact: dict[str, Rule] = field(default_factory=dict)
     zone_match: re.Pattern[str] | None = None
+    keep_tail: re.Pattern[str] | None = None  # lines after the body that still belong to it
     gated: list[list[Pattern]] = field(default_factory=list)  # trigger index -> patterns
     automaton: Any = None  # ahocorasick_rs.BytesAhoCorasick over " word" and "\nword"
     pattern_owner: list[int] = field(default_factory=list)  # automaton pattern -> trigger index
@@ -121,9 +122,12 @@ def load_rules(langs: tuple[str, ...] | str = "auto") -> RuleSet:
             raise ConfigError(f"no rule pack for language {n!r}; have {', '.join(PACKS[1:])}")
     rs = RuleSet()
     zone_src: list[str] = []
+    keep_src: list[str] = []
     trigger_index: dict[bytes, int] = {}
     for name in names:
-        for spec in _read_pack(name)["rules"]:
+        pack = _read_pack(name)
+        keep_src.extend(pack.get("keep", ()))
+        for spec in pack["rules"]:
             rule = _rule(spec)
             if rule.id in rs.by_id:
                 raise ConfigError(f"rule id {rule.id} is defined twice")
@@ -148,6 +152,8 @@ def load_rules(langs: tuple[str, ...] | str = "auto") -> RuleSet:
                             rs.gated[k].append(pat)
     if zone_src:
         rs.zone_match = re.compile("|".join(f"(?:{s})" for s in zone_src), re.I)
+    if keep_src:
+        rs.keep_tail = re.compile("|".join(f"(?:{s})" for s in keep_src), re.I)
     if trigger_index:
         words = list(trigger_index)
         patterns = [p + w for w in words for p in (b" ", b"\n")]
