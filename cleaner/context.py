@@ -1,11 +1,16 @@
 """Context: a second pass that revises verdicts by their neighbours (as jusText does).
 
-- A recirculation marker ("Also read", "Lesen Sie auch") opens a zone in which
-  headline-shaped lines are links; the zone closes when body-shaped text resumes.
-- A comment header ("15 comments", "Leave a reply") in the back part of a document
-  opens a user-comment thread that runs to the end, once the thread shows evidence
-  (a comment byline or timestamp) or the header counts comments.
-Conservative mode applies no zones: it removes only what a rule names.
+- Kickers: a section label ("Politics") as the first kept line, before the title.
+- Tail: after the article's last body paragraph, short unpunctuated lines are page
+  furniture (other headlines, tag lists, footer links); `keep` lines (sources, agency
+  credits) stay, and the rule stands down when the "tail" is most of the text (verse).
+- Links zone: a recirculation marker ("Also read", "Lesen Sie auch") opens a zone in
+  which headline-shaped lines are links; it closes when body-shaped text resumes.
+- Comments: a comment header ("15 comments", "Leave a reply") in the back part of the
+  document opens a thread that runs to the end, once the thread shows evidence (a
+  comment byline) or the header counts comments; recurring comment bylines with no
+  header make a thread too.
+Conservative mode applies none of this: it removes only what a rule names.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ from .config import Config
 from .model import Block
 from .rules import EXACT_MAX, RuleSet, exact_key
 
-_TERMINAL = tuple(".!?…\"”»)'’:;。！？」』")
 TAIL_SHARE = 0.5  # the tail rule stands down when what follows the body is this large
 # A comment header that counts ("15 comments", "Comments (87)") is evidence by itself.
 _COUNTED = re.compile(r"\d")
@@ -28,46 +32,15 @@ EVIDENCE_WINDOW = 40  # lines after a bare header in which a comment byline must
 THREAD_MIN = 3  # comment bylines that make a thread without a header
 
 
-def body_shaped(text: str) -> bool:
-    """A line that reads as running text: a finished sentence of some length, or long."""
-    if len(text) >= 160:
-        return True
-    if not text.endswith(_TERMINAL):
-        return False
-    spaces = text.count(" ")
-    # Scripts written without spaces (Chinese, Japanese) count characters instead.
-    return spaces >= 6 or (len(text) >= 12 and spaces * 12 < len(text) and not text.isascii())
-
-
-def _links_zone(blocks: list[Block], rules: RuleSet, start: int) -> None:
-    for b in blocks[start + 1 :]:
-        if b.verdict:
-            continue  # a timestamp, a share count: the zone goes on
-        if body_shaped(b.text):
-            return
-        b.verdict, b.rule, b.weak = "recirculation", "context.links-zone", True
-
-
-def _comments_zone(blocks: list[Block], rules: RuleSet, start: int) -> bool:
-    header = blocks[start]
-    evidence = bool(_COUNTED.search(header.text))
-    if not evidence and rules.zone_match is not None:
-        window = blocks[start + 1 : start + 1 + EVIDENCE_WINDOW]
-        evidence = any(is_byline(b.text, rules) for b in window)
-    if not evidence:
-        return False
-    for b in blocks[start + 1 :]:
-        if b.verdict != "comments":
-            b.verdict, b.rule, b.weak = "comments", "context.comments-zone", True
-    return True
+def _drop(blocks: list[Block], reason: str, rule: str, *, keep_reason: str = "") -> None:
+    for b in blocks:
+        if not b.verdict or (keep_reason and b.verdict != keep_reason):
+            b.verdict, b.rule, b.weak = reason, rule, True
 
 
 def _kickers(blocks: list[Block], rules: RuleSet) -> None:
-    """Section labels ("Politics") before the title: the first kept lines, when a title follows.
-
-    Judged on the first *kept* line, not the first line, so a second run (after "Skip to
-    content" is gone) decides the same way: idempotence.
-    """
+    """Judged on the first *kept* line, not the first line, so that a second run (after
+    "Skip to content" is gone) decides the same way: idempotence."""
     kept = [b for b in blocks if not b.verdict]
     for b in kept[:-1]:  # a kicker needs a title after it
         rule = rules.exact.get(exact_key(b.text)) if len(b.text) <= EXACT_MAX else None
@@ -77,15 +50,7 @@ def _kickers(blocks: list[Block], rules: RuleSet) -> None:
 
 
 def _tail(blocks: list[Block], rules: RuleSet) -> None:
-    """After the article's last body paragraph, short unpunctuated lines are page furniture.
-
-    Headlines of other stories, tag lists, author boxes, footer links. Lines a pack lists
-    under `keep` (sources, agency credits, "Reporting by") stay.
-    """
-    last = -1
-    for k, b in enumerate(blocks):
-        if not b.verdict and body_shaped(b.text):
-            last = k
+    last = max((k for k, b in enumerate(blocks) if b.body and not b.verdict), default=-1)
     if last < 0:
         return
     head = sum(len(b.text) for b in blocks[: last + 1] if not b.verdict)
@@ -93,10 +58,20 @@ def _tail(blocks: list[Block], rules: RuleSet) -> None:
     if tail > TAIL_SHARE * head:  # verse, lists, tables: not a footer
         return
     keep = rules.keep_tail
-    for b in blocks[last + 1 :]:
-        if b.verdict or (keep is not None and keep.match(b.text)):
-            continue
-        b.verdict, b.rule, b.weak = "navigation", "context.tail", True
+    _drop(
+        [b for b in blocks[last + 1 :] if keep is None or not keep.match(b.text)],
+        "navigation",
+        "context.tail",
+    )
+
+
+def _links_zone(blocks: list[Block], start: int) -> None:
+    for b in blocks[start + 1 :]:
+        if b.verdict:
+            continue  # a timestamp, a share count: the zone goes on
+        if b.body:
+            return
+        b.verdict, b.rule, b.weak = "recirculation", "context.links-zone", True
 
 
 def is_byline(text: str, rules: RuleSet) -> bool:
@@ -109,39 +84,42 @@ def is_byline(text: str, rules: RuleSet) -> bool:
     return rules.zone_match.match(text) is not None
 
 
-def _thread(blocks: list[Block], rules: RuleSet, offset: list[int], total: int) -> bool:
-    """A comment thread with no header: comment bylines ("Ann October 3, 2012 at 9:41 am",
-    "Posted by: Bob | May 2, 2012 2:00 PM") recurring in the back part of the document.
-    The thread runs from the first such byline to the end."""
-    if rules.zone_match is None:
-        return False
-    start = min(COMMENTS_START * total, COMMENTS_START_CHARS)
-    metas = [k for k, b in enumerate(blocks) if offset[k] >= start and is_byline(b.text, rules)]
-    if len(metas) < THREAD_MIN:
-        return False
-    for b in blocks[metas[0] :]:
-        if b.verdict != "comments":
-            b.verdict, b.rule, b.weak = "comments", "context.comment-thread", True
-    return True
+def _header_thread(blocks: list[Block], rules: RuleSet, k: int) -> bool:
+    evidence = bool(_COUNTED.search(blocks[k].text))
+    if not evidence:
+        evidence = any(is_byline(b.text, rules) for b in blocks[k + 1 : k + 1 + EVIDENCE_WINDOW])
+    if evidence:
+        _drop(blocks[k + 1 :], "comments", "context.comments-zone", keep_reason="comments")
+    return evidence
+
+
+def _byline_thread(blocks: list[Block], rules: RuleSet, offset: list[int], start: float) -> None:
+    metas = [k for k, b in enumerate(blocks) if is_byline(b.text, rules)]
+    # An early byline is the article's own unless two body paragraphs precede it.
+    while metas and offset[metas[0]] < start and sum(b.body for b in blocks[: metas[0]]) < 2:
+        metas.pop(0)
+    if len(metas) >= THREAD_MIN:
+        _drop(blocks[metas[0] :], "comments", "context.comment-thread", keep_reason="comments")
 
 
 def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
-    """Open the zones the first pass's markers call for (not in conservative mode)."""
+    """Revise first-pass verdicts by context (not in conservative mode)."""
     if config.mode == "conservative" or not blocks:
         return
     _kickers(blocks, rules)
     _tail(blocks, rules)
-    offset = []
+    offset: list[int] = []
     total = 0
     for b in blocks:
         offset.append(total)
         total += len(b.text)
     start = min(COMMENTS_START * total, COMMENTS_START_CHARS)
-    for i, b in enumerate(blocks):
+    for k, b in enumerate(blocks):
         rule = rules.by_id.get(b.rule) if b.verdict else None
-        zone = rule.zone if rule is not None else ""
-        if zone == "links":
-            _links_zone(blocks, rules, i)
-        elif zone == "comments" and offset[i] >= start and _comments_zone(blocks, rules, i):
+        if rule is None or not rule.zone:
+            continue
+        if rule.zone == "links":
+            _links_zone(blocks, k)
+        elif rule.zone == "comments" and offset[k] >= start and _header_thread(blocks, rules, k):
             return
-    _thread(blocks, rules, offset, total)
+    _byline_thread(blocks, rules, offset, start)

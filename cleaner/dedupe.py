@@ -22,7 +22,7 @@ def dedupe(blocks: list[Block], config: Config) -> None:
     for b in blocks:
         if b.verdict or len(b.text) < config.min_dup_chars:
             continue
-        key = " ".join(b.text.split())
+        key = b.text  # already stripped; internal whitespace differences are the near test's
         if key in exact:
             b.verdict, b.rule = "duplicate", "dedupe.exact"
             continue

@@ -20,7 +20,10 @@ from .model import Repair
 # A UTF-8 lead byte read as Latin-1/cp1252 followed by a continuation byte read the same
 # way ("Ã¼", "â€™", "Â£"), or UTF-8 read as cp1251 ("вЂ™"): the signatures ftfy can undo.
 _CONT = "\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
-_MOJIBAKE_GATE = re.compile(f"[\xc2-\xf4][{_CONT}]|вЂ|Ð[\x80-\xbf]|Ñ[\x80-\xbf]")
+# One character class pair (no alternation: sre scans a class fast, an alternation slowly);
+# UTF-8 read as cp1251 ("вЂ™") is checked apart with `in`.
+_MOJIBAKE_GATE = re.compile(f"[\xc2-\xf4][{_CONT}]")
+_CP1251_SIGN = "вЂ"
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, normalization=None)
 
@@ -52,6 +55,8 @@ _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f
 # C1 controls are what mojibake read as Latin-1 is made of ("â\x80\x99"): ftfy needs them,
 # so they go only after ftfy has had its turn.
 _C1 = re.compile("[\x80-\x9f]")
+# Everything `_invisible` or the C1 rule could act on: one class scan says whether to look.
+_ODD = re.compile("[\r\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\xa0]")
 _NBSP = "\u00a0"
 _CR = re.compile(r"\r\n?")
 
@@ -89,7 +94,7 @@ def _ftfy(text: str, out: list[Repair]) -> str:
     lines = text.split("\n")
     changed = False
     for i, line in enumerate(lines):
-        if _MOJIBAKE_GATE.search(line):
+        if _MOJIBAKE_GATE.search(line) or _CP1251_SIGN in line:
             fixed: str = ftfy.fix_text(line, _FTFY_CONFIG)
             if fixed != line and "\n" not in fixed:
                 out.append(Repair(line, fixed, "ftfy"))
@@ -130,14 +135,16 @@ def _invisible(text: str, out: list[Repair]) -> str:
 def repair_text(text: str) -> tuple[str, list[Repair]]:
     """Repair `text`; return the new text and the repairs made, each with its rule id."""
     out: list[Repair] = []
-    text = _invisible(text, out)
+    odd = _ODD.search(text) is not None
+    if odd:
+        text = _invisible(text, out)
     if not text.isascii():
         if _LOSSY_LATIN_GATE.search(text):
             for pattern, repl, rule in _LOSSY_LATIN:
                 text = _sub_counted(pattern, repl, text, rule, out)
-        if _MOJIBAKE_GATE.search(text):
+        if _MOJIBAKE_GATE.search(text) or _CP1251_SIGN in text:
             text = _ftfy(text, out)
-        if _C1.search(text):
+        if odd and _C1.search(text):
             text = _sub_counted(_C1, "", text, "invisible", out)
         if "β" in text and not _GREEK_LETTERS.search(text):
             for pattern, repl, rule in _LOSSY_GREEK:

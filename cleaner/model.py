@@ -61,6 +61,7 @@ class Block:
     index: int
     text: str
     start: int = 0  # offset of the line in the repaired text
+    body: bool = False  # reads as running text (segment.body_shaped)
     tag: str = ""
     link_density: float = 0.0
     heading: int = 0
