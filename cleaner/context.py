@@ -24,10 +24,10 @@ from .rules import EXACT_MAX, RuleSet, exact_key
 TAIL_SHARE = 0.5  # the tail rule stands down when what follows the body is this large
 # A comment header that counts ("15 comments", "Comments (87)") is evidence by itself.
 _COUNTED = re.compile(r"\d")
-# A comment header or thread must start after this share of the text, or after this many
-# characters when the thread is long: earlier, "21 comments" is a counter link by the title.
-COMMENTS_START = 0.3
-COMMENTS_START_CHARS = 1500
+# A comment header or thread needs this many kept body paragraphs before it: earlier,
+# "21 comments" is a counter link by the title. (A count, not a share of the text, so a
+# second run, with less text, decides the same way.)
+COMMENTS_AFTER_BODY = 2
 EVIDENCE_WINDOW = 40  # lines after a bare header in which a comment byline must appear
 THREAD_MIN = 3  # comment bylines that make a thread without a header
 
@@ -93,11 +93,8 @@ def _header_thread(blocks: list[Block], rules: RuleSet, k: int) -> bool:
     return evidence
 
 
-def _byline_thread(blocks: list[Block], rules: RuleSet, offset: list[int], start: float) -> None:
-    metas = [k for k, b in enumerate(blocks) if is_byline(b.text, rules)]
-    # An early byline is the article's own unless two body paragraphs precede it.
-    while metas and offset[metas[0]] < start and sum(b.body for b in blocks[: metas[0]]) < 2:
-        metas.pop(0)
+def _byline_thread(blocks: list[Block], rules: RuleSet, bodies: list[int]) -> None:
+    metas = [k for k, b in enumerate(blocks) if bodies[k] >= COMMENTS_AFTER_BODY and is_byline(b.text, rules)]
     if len(metas) >= THREAD_MIN:
         _drop(blocks[metas[0] :], "comments", "context.comment-thread", keep_reason="comments")
 
@@ -106,20 +103,28 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
     """Revise first-pass verdicts by context (not in conservative mode)."""
     if config.mode == "conservative" or not blocks:
         return
+    # Order matters for idempotence: each step looks only at lines still kept, and the
+    # tail (trim_tail) comes after dedupe, once everything else has taken what it takes.
     _kickers(blocks, rules)
-    _tail(blocks, rules)
-    offset: list[int] = []
-    total = 0
-    for b in blocks:
-        offset.append(total)
-        total += len(b.text)
-    start = min(COMMENTS_START * total, COMMENTS_START_CHARS)
     for k, b in enumerate(blocks):
         rule = rules.by_id.get(b.rule) if b.verdict else None
-        if rule is None or not rule.zone:
-            continue
-        if rule.zone == "links":
+        if rule is not None and rule.zone == "links":
             _links_zone(blocks, k)
-        elif rule.zone == "comments" and offset[k] >= start and _header_thread(blocks, rules, k):
-            return
-    _byline_thread(blocks, rules, offset, start)
+    bodies = []  # kept body paragraphs before each block
+    n = 0
+    for b in blocks:
+        bodies.append(n)
+        n += b.body and not b.verdict
+    # Bylines before headers: a header zone removes bylines a second run would not see.
+    _byline_thread(blocks, rules, bodies)
+    for k, b in enumerate(blocks):
+        rule = rules.by_id.get(b.rule) if b.verdict else None
+        opens = rule is not None and rule.zone == "comments" and bodies[k] >= COMMENTS_AFTER_BODY
+        if opens and _header_thread(blocks, rules, k):
+            break
+
+
+def trim_tail(blocks: list[Block], rules: RuleSet, config: Config) -> None:
+    """The tail rule, run last (after dedupe), so a second run sees the same kept lines."""
+    if config.mode != "conservative" and blocks:
+        _tail(blocks, rules)

@@ -57,6 +57,7 @@ class Cleaner:
         context.revise(blocks, self.rules, self.config)
         if self.config.dedupe:
             dedupe.dedupe(blocks, self.config)
+        context.trim_tail(blocks, self.rules, self.config)
         meta: dict[str, Any] = dict(metadata or {})
         if url:
             meta.setdefault("url", url)
