@@ -21,11 +21,16 @@ def exact_rule(text: str, rules: RuleSet) -> Rule | None:
     return None if rule is None or rule.first_only else rule
 
 
-def pattern_rule(text: str, patterns: list[Pattern]) -> Rule | None:
-    """The first pattern, in pack order, that fires on the line."""
-    for pat in sorted(patterns, key=lambda p: p.order) if len(patterns) > 1 else patterns:
-        if pat.fires(text):
-            return pat.rule
+def pattern_rule(b: Block, patterns: list[Pattern]) -> Rule | None:
+    """The first verdict pattern, in pack order, that fires on the line; `zone_only`
+    patterns that fire mark the block as a comment byline instead."""
+    if len(patterns) > 1:
+        patterns = sorted(set(patterns), key=lambda p: p.order)
+    for pat in patterns:
+        if pat.fires(b.text):
+            if not pat.rule.zone_only:
+                return pat.rule
+            b.byline = True
     return None
 
 
@@ -42,7 +47,7 @@ def classify(blocks: list[Block], text: str, rules: RuleSet, config: Config) -> 
             patterns = hits.get(b.index)
             if patterns is None:
                 continue
-            rule = pattern_rule(b.text, patterns)
+            rule = pattern_rule(b, patterns)
             if rule is None:
                 continue
         if conservative and rule.weak:

@@ -74,27 +74,17 @@ def _links_zone(blocks: list[Block], start: int) -> None:
         b.verdict, b.rule, b.weak = "recirculation", "context.links-zone", True
 
 
-def is_byline(text: str, rules: RuleSet) -> bool:
-    """A comment byline or comment furniture (the `zone_only` patterns), cheaply pre-gated:
-    every such pattern needs a colon (a time, "says:", "Re:") or "reply"/"permalink"."""
-    if len(text) > 200 or rules.zone_match is None:
-        return False
-    if ":" not in text and "eply" not in text and "ermalink" not in text and "EPLY" not in text:
-        return False
-    return rules.zone_match.match(text) is not None
-
-
 def _header_thread(blocks: list[Block], rules: RuleSet, k: int) -> bool:
     evidence = bool(_COUNTED.search(blocks[k].text))
     if not evidence:
-        evidence = any(is_byline(b.text, rules) for b in blocks[k + 1 : k + 1 + EVIDENCE_WINDOW])
+        evidence = any(b.byline for b in blocks[k + 1 : k + 1 + EVIDENCE_WINDOW])
     if evidence:
         _drop(blocks[k + 1 :], "comments", "context.comments-zone", keep_reason="comments")
     return evidence
 
 
-def _byline_thread(blocks: list[Block], rules: RuleSet, bodies: list[int]) -> None:
-    metas = [k for k, b in enumerate(blocks) if bodies[k] >= COMMENTS_AFTER_BODY and is_byline(b.text, rules)]
+def _byline_thread(blocks: list[Block], bodies: list[int]) -> None:
+    metas = [k for k, b in enumerate(blocks) if b.byline and bodies[k] >= COMMENTS_AFTER_BODY]
     if len(metas) >= THREAD_MIN:
         _drop(blocks[metas[0] :], "comments", "context.comment-thread", keep_reason="comments")
 
@@ -116,7 +106,7 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
         bodies.append(n)
         n += b.body and not b.verdict
     # Bylines before headers: a header zone removes bylines a second run would not see.
-    _byline_thread(blocks, rules, bodies)
+    _byline_thread(blocks, bodies)
     for k, b in enumerate(blocks):
         rule = rules.by_id.get(b.rule) if b.verdict else None
         opens = rule is not None and rule.zone == "comments" and bodies[k] >= COMMENTS_AFTER_BODY

@@ -62,6 +62,7 @@ class Block:
     text: str
     start: int = 0  # offset of the line in the repaired text
     body: bool = False  # reads as running text (segment.body_shaped)
+    byline: bool = False  # a comment byline or comment furniture (a `zone_only` rule fired)
     tag: str = ""
     link_density: float = 0.0
     heading: int = 0

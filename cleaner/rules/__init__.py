@@ -5,8 +5,10 @@ A pack lists rules; each rule has an id, a reason and one or more matchers:
   match    case-insensitive regexes anchored at the start of the line
   search   case-insensitive regexes found anywhere in the line
   triggers words (lower case) one of which a line must contain for the rule's regexes to
-           run. One Aho-Corasick pass over the document finds every trigger, so a line
-           with none costs no regex at all; that is what keeps classify fast.
+           run: "app" is the whole word, "kommentar*" any word that starts so, "#time"
+           a clock time ("9:41", "13:22"), found by one regex scan. One
+           Aho-Corasick pass over the document finds every trigger, so a line with none
+           costs no regex at all; that is what keeps classify fast.
 and optional flags: `zone` (the line opens a context zone), `weak` (a guess from shape,
 skipped in conservative mode), `position: first` (a kicker: only the first kept line),
 `zone_only` (evidence inside a zone, never a verdict on its own), `max_len`.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -39,6 +42,7 @@ WORD_TABLE = bytes(b if chr(b).isalnum() or b >= 0x80 or b == 10 else 0x20 for b
 class Rule:
     id: str
     reason: str
+    lang: str = "common"
     zone: str = ""
     weak: bool = False
     first_only: bool = False
@@ -46,7 +50,7 @@ class Rule:
     max_len: int = 200
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # identity hash: hashing a regex is dear
 class Pattern:
     """One rule's regex: `anchored` ones must match at the line start."""
 
@@ -67,31 +71,72 @@ class RuleSet:
 
     by_id: dict[str, Rule] = field(default_factory=dict)
     exact: dict[str, Rule] = field(default_factory=dict)
-    zone_match: re.Pattern[str] | None = None
     keep_tail: re.Pattern[str] | None = None  # lines after the body that still belong to it
-    gated: list[list[Pattern]] = field(default_factory=list)  # trigger index -> patterns
-    automaton: Any = None  # ahocorasick_rs.BytesAhoCorasick over " word" and "\nword"
-    pattern_owner: list[int] = field(default_factory=list)  # automaton pattern -> trigger index
+    # One Aho-Corasick automaton over every pack's triggers; each trigger knows, per pack,
+    # the patterns it gates, so a document only pays for its own languages' rules.
+    automaton: Any = None
+    owner: list[int] = field(default_factory=list)  # automaton pattern -> trigger index
+    gated: list[dict[str, list[Pattern]]] = field(default_factory=list)  # trigger -> pack -> patterns
+    packs: frozenset[str] = frozenset()
+    time_gated: dict[str, list[Pattern]] = field(default_factory=dict)  # pack -> "#time" patterns
+    stopwords: Any = None  # automaton over " word " for each pack's `stopwords`
+    stopword_lang: list[str] = field(default_factory=list)
     max_len: int = 0
+
+    def languages(self, buf: bytes) -> frozenset[str]:
+        """The packs worth running on a document: its languages, guessed from stopwords in
+        the first few KB. Unknown languages get every pack (principle: when unsure, look)."""
+        if self.stopwords is None:
+            return self.packs
+        counts: dict[str, int] = {}
+        for pat, n in Counter(
+            h[0] for h in self.stopwords.find_matches_as_indexes(buf[:LANG_SAMPLE])
+        ).items():
+            lang = self.stopword_lang[pat]
+            counts[lang] = counts.get(lang, 0) + n
+        top = max(counts.values(), default=0)
+        if top < LANG_MIN_HITS:
+            return self.packs
+        return frozenset({"common", *(lang for lang, n in counts.items() if n >= LANG_SHARE * top)})
 
     def candidates(self, text: str) -> dict[int, list[Pattern]]:
         """Line number -> the patterns whose triggers occur on that line (one pass)."""
         if self.automaton is None:
             return {}
-        buf = b"\n" + text.encode("utf-8", "surrogatepass").translate(WORD_TABLE)
+        buf = b"\n" + text.encode("utf-8", "surrogatepass").translate(WORD_TABLE) + b"\n"
         hits = self.automaton.find_matches_as_indexes(buf, overlapping=True)
-        if not hits:
-            return {}
+        langs = self.languages(buf)
         out: dict[int, list[Pattern]] = {}
+        timed = [p for pack, pats in self.time_gated.items() if pack in langs for p in pats]
+        if timed:
+            line, prev = 0, 0
+            for m in _TIME.finditer(text):
+                line += text.count("\n", prev, m.start())
+                prev = m.start()
+                out.setdefault(line, []).extend(timed)
+        live: dict[int, list[Pattern]] = {}  # trigger -> its patterns in this document's packs
         newline_at = buf.find
         line, line_end = -1, 0  # text line j spans [newline j, newline j+1) of buf
         for pat, start, _end in sorted(hits, key=lambda h: h[1]):
+            k = self.owner[pat]
+            patterns = live.get(k)
+            if patterns is None:
+                patterns = live[k] = [p for pack, ps in self.gated[k].items() if pack in langs for p in ps]
+            if not patterns:
+                continue
             while start >= line_end:  # advance to the line holding this hit
                 line += 1
                 nxt = newline_at(b"\n", line_end + 1)
                 line_end = nxt if nxt >= 0 else len(buf) + 1
-            out.setdefault(line, []).extend(self.gated[self.pattern_owner[pat]])
+            out.setdefault(line, []).extend(patterns)
         return out
+
+
+_TIME = re.compile(r"\d:\d\d")
+_DFA = ahocorasick_rs.Implementation.DFA  # a few MB more memory, the fastest scan
+LANG_SAMPLE = 2048  # bytes of a document read to guess its language
+LANG_MIN_HITS = 8  # fewer stopword hits than this: language unknown
+LANG_SHARE = 0.3  # a second language counts when it has this share of the top one's hits
 
 
 def exact_key(line: str) -> str:
@@ -106,11 +151,15 @@ def _read_pack(name: str) -> dict[str, Any]:
 
 
 def _trigger_forms(trigger: str, rule_id: str) -> list[bytes]:
-    t = trigger.lower()
+    """The automaton patterns for a trigger: preceded by a space or newline, and for a whole
+    word followed by one too (the document buffer ends lines with "\\n")."""
+    stem = trigger.endswith("*")
+    t = trigger.lower().removesuffix("*")
     if not t.strip() or t != t.strip() or any(c.isascii() and not c.isalnum() and c != " " for c in t):
         raise ConfigError(f"rule {rule_id}: trigger {trigger!r} must be words (letters, digits, spaces)")
-    forms = {t, t[0].upper() + t[1:]}  # non-ASCII capitals survive the ASCII lower-casing
-    return [f.encode("utf-8") for f in sorted(forms)]
+    words = {t, t[0].upper() + t[1:]}  # non-ASCII capitals survive the ASCII lower-casing
+    ends = (b"",) if stem else (b" ", b"\n")
+    return [s + w.encode("utf-8") + e for w in sorted(words) for s in (b" ", b"\n") for e in ends]
 
 
 @lru_cache(maxsize=8)
@@ -121,22 +170,20 @@ def load_rules(langs: tuple[str, ...] | str = "auto") -> RuleSet:
         if n not in PACKS:
             raise ConfigError(f"no rule pack for language {n!r}; have {', '.join(PACKS[1:])}")
     rs = RuleSet()
-    zone_src: list[str] = []
     keep_src: list[str] = []
+    stop_src: list[tuple[bytes, str]] = []
     trigger_index: dict[bytes, int] = {}
     for name in names:
         pack = _read_pack(name)
         keep_src.extend(pack.get("keep", ()))
+        stop_src.extend((f" {w} ".encode(), name) for w in pack.get("stopwords", ()))
         for spec in pack["rules"]:
-            rule = _rule(spec)
+            rule = _rule(spec, name)
             if rule.id in rs.by_id:
                 raise ConfigError(f"rule id {rule.id} is defined twice")
             rs.by_id[rule.id] = rule
             for phrase in spec.get("exact", ()):
                 rs.exact.setdefault(exact_key(phrase), rule)
-            if rule.zone_only:
-                zone_src.extend(spec.get("match", ()))
-                continue
             for kind in ("match", "search"):
                 if not spec.get(kind):
                     continue
@@ -144,33 +191,39 @@ def load_rules(langs: tuple[str, ...] | str = "auto") -> RuleSet:
                 pat = Pattern(len(rs.by_id), regex, kind == "match", rule)
                 rs.max_len = max(rs.max_len, rule.max_len)
                 for trig in spec["triggers"]:
+                    if trig == "#time":
+                        rs.time_gated.setdefault(name, []).append(pat)
+                        continue
                     for form in _trigger_forms(trig, rule.id):
                         k = trigger_index.setdefault(form, len(trigger_index))
                         if k == len(rs.gated):
-                            rs.gated.append([])
-                        if pat not in rs.gated[k]:
-                            rs.gated[k].append(pat)
-    if zone_src:
-        rs.zone_match = re.compile("|".join(f"(?:{s})" for s in zone_src), re.I)
-    if keep_src:
-        rs.keep_tail = re.compile("|".join(f"(?:{s})" for s in keep_src), re.I)
+                            rs.gated.append({})
+                        bucket = rs.gated[k].setdefault(name, [])
+                        if pat not in bucket:
+                            bucket.append(pat)
+    rs.packs = frozenset(names)
     if trigger_index:
         words = list(trigger_index)
-        patterns = [p + w for w in words for p in (b" ", b"\n")]
-        rs.pattern_owner = [trigger_index[w] for w in words for _ in (0, 1)]
-        rs.automaton = ahocorasick_rs.BytesAhoCorasick(patterns)
+        rs.automaton = ahocorasick_rs.BytesAhoCorasick(words, implementation=_DFA)
+        rs.owner = [trigger_index[w] for w in words]
+    if keep_src:
+        rs.keep_tail = re.compile("|".join(f"(?:{s})" for s in keep_src), re.I)
+    if stop_src:
+        rs.stopwords = ahocorasick_rs.BytesAhoCorasick([w for w, _ in stop_src], implementation=_DFA)
+        rs.stopword_lang = [lang for _, lang in stop_src]
     return rs
 
 
-def _rule(spec: dict[str, Any]) -> Rule:
+def _rule(spec: dict[str, Any], lang: str) -> Rule:
     reason = str(spec["reason"])
     if reason not in REASONS:
         raise ConfigError(f"rule {spec.get('id')}: unknown reason {reason!r}")
-    if (spec.get("search") or spec.get("match")) and not spec.get("zone_only") and not spec.get("triggers"):
+    if (spec.get("search") or spec.get("match")) and not spec.get("triggers"):
         raise ConfigError(f"rule {spec['id']}: a regex rule needs triggers (the words that gate it)")
     return Rule(
         id=str(spec["id"]),
         reason=reason,
+        lang=lang,
         zone=str(spec.get("zone", "")),
         weak=bool(spec.get("weak", False)),
         first_only=spec.get("position") == "first",
