@@ -40,12 +40,15 @@ def classify(blocks: list[Block], text: str, rules: RuleSet, config: Config) -> 
     `text` is the repaired document the blocks were cut from (block.index is its line).
     """
     conservative = config.mode == "conservative"
-    hits = rules.candidates(text)
+    hits, every = rules.candidates(text)
+    every_max = max((p.rule.max_len for p in every), default=-1)
     for b in blocks:
         rule = exact_rule(b.text, rules)
         if rule is None:
             patterns = hits.get(b.index)
-            if patterns is None:
+            if len(b.text) <= every_max:
+                patterns = every + patterns if patterns else every
+            if not patterns:
                 continue
             rule = pattern_rule(b, patterns)
             if rule is None:

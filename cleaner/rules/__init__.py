@@ -6,7 +6,8 @@ A pack lists rules; each rule has an id, a reason and one or more matchers:
   search   case-insensitive regexes found anywhere in the line
   triggers words (lower case) one of which a line must contain for the rule's regexes to
            run: "app" is the whole word, "kommentar*" any word that starts so, "#time"
-           a clock time ("9:41", "13:22"), found by one regex scan. One
+           a clock time ("9:41", "13:22"), found by a walk over the colons, "#any"
+           every line up to the rule's max_len (only for cheap anchored patterns). One
            Aho-Corasick pass over the document finds every trigger, so a line with none
            costs no regex at all; that is what keeps classify fast.
 and optional flags: `zone` (the line opens a context zone), `weak` (a guess from shape,
@@ -79,6 +80,7 @@ class RuleSet:
     gated: list[dict[str, list[Pattern]]] = field(default_factory=list)  # trigger -> pack -> patterns
     packs: frozenset[str] = frozenset()
     time_gated: dict[str, list[Pattern]] = field(default_factory=dict)  # pack -> "#time" patterns
+    ungated: dict[str, list[Pattern]] = field(default_factory=dict)  # pack -> "#any" patterns
     stopwords: Any = None  # automaton over " word " for each pack's `stopwords`
     stopword_lang: list[str] = field(default_factory=list)
     max_len: int = 0
@@ -99,20 +101,22 @@ class RuleSet:
             return self.packs
         return frozenset({"common", *(lang for lang, n in counts.items() if n >= LANG_SHARE * top)})
 
-    def candidates(self, text: str) -> dict[int, list[Pattern]]:
-        """Line number -> the patterns whose triggers occur on that line (one pass)."""
+    def for_every_line(self, langs: frozenset[str]) -> list[Pattern]:
+        """The "#any" patterns of the document's packs (run on every short-enough line)."""
+        return [p for pack, pats in self.ungated.items() if pack in langs for p in pats]
+
+    def candidates(self, text: str) -> tuple[dict[int, list[Pattern]], list[Pattern]]:
+        """Line number -> the patterns whose triggers occur on that line (one pass), and
+        the "#any" patterns every line gets."""
         if self.automaton is None:
-            return {}
+            return {}, []
         buf = b"\n" + text.encode("utf-8", "surrogatepass").translate(WORD_TABLE) + b"\n"
         hits = self.automaton.find_matches_as_indexes(buf, overlapping=True)
         langs = self.languages(buf)
         out: dict[int, list[Pattern]] = {}
         timed = [p for pack, pats in self.time_gated.items() if pack in langs for p in pats]
         if timed:
-            line, prev = 0, 0
-            for m in _TIME.finditer(text):
-                line += text.count("\n", prev, m.start())
-                prev = m.start()
+            for line in _time_lines(text):
                 out.setdefault(line, []).extend(timed)
         live: dict[int, list[Pattern]] = {}  # trigger -> its patterns in this document's packs
         newline_at = buf.find
@@ -129,10 +133,26 @@ class RuleSet:
                 nxt = newline_at(b"\n", line_end + 1)
                 line_end = nxt if nxt >= 0 else len(buf) + 1
             out.setdefault(line, []).extend(patterns)
-        return out
+        return out, self.for_every_line(langs)
 
 
-_TIME = re.compile(r"\d:\d\d")
+def _time_lines(text: str) -> list[int]:
+    """Lines holding a clock time ("9:41", "13:22"): a walk over the colons, which beats
+    a regex scan of the whole text (colons are few)."""
+    lines: list[int] = []
+    line, prev = 0, 0
+    pos = text.find(":")
+    while pos > 0:
+        after = text[pos + 1 : pos + 3]
+        if text[pos - 1].isdigit() and len(after) == 2 and after.isdigit():
+            line += text.count("\n", prev, pos)
+            prev = pos
+            if not lines or lines[-1] != line:
+                lines.append(line)
+        pos = text.find(":", pos + 1)
+    return lines
+
+
 _DFA = ahocorasick_rs.Implementation.DFA  # a few MB more memory, the fastest scan
 LANG_SAMPLE = 2048  # bytes of a document read to guess its language
 LANG_MIN_HITS = 8  # fewer stopword hits than this: language unknown
@@ -191,8 +211,8 @@ def load_rules(langs: tuple[str, ...] | str = "auto") -> RuleSet:
                 pat = Pattern(len(rs.by_id), regex, kind == "match", rule)
                 rs.max_len = max(rs.max_len, rule.max_len)
                 for trig in spec["triggers"]:
-                    if trig == "#time":
-                        rs.time_gated.setdefault(name, []).append(pat)
+                    if trig in ("#time", "#any"):
+                        (rs.time_gated if trig == "#time" else rs.ungated).setdefault(name, []).append(pat)
                         continue
                     for form in _trigger_forms(trig, rule.id):
                         k = trigger_index.setdefault(form, len(trigger_index))
