@@ -7,7 +7,7 @@ from typing import Any
 
 from .errors import ConfigError
 
-MODES = ("conservative", "default", "aggressive")
+MODES = ("conservative", "default")
 KINDS = ("auto", "text", "html")
 
 
@@ -15,11 +15,11 @@ KINDS = ("auto", "text", "html")
 class Config:
     """How to clean.
 
-    mode: "conservative" removes only lines a phrase rule names (markers, promos,
-        prompts, disclaimers, whitespace, duplicates) and never guesses from shape;
-        "default" adds context zones (the headlines a marker opens, glued headline
-        lists) and short trailing fragments; "aggressive" also drops short
-        unpunctuated lines outside the article's body (nav, captions).
+    mode: "conservative" removes only lines a rule names (markers, promos, prompts,
+        disclaimers, whitespace, duplicates) and skips rules that guess from shape
+        (photo credits, section kickers) and every context zone; "default" adds the
+        context pass (the headlines a marker opens, comment threads, section kickers,
+        page furniture after the article).
     kind: "auto" sniffs HTML from the first bytes; "text" or "html" force it.
     repair: run the repair stage (ftfy behind a gate, lossy-mojibake rules, whitespace).
     dedupe: drop a second copy of the article or of a paragraph.
@@ -27,7 +27,6 @@ class Config:
     min_dup_chars: paragraphs shorter than this are never dropped as duplicates
         (short lines such as "Advertisement" repeat legitimately).
     keep_title: HTML mode puts metadata["title"] back in front of the text.
-    html_fast: HTML mode uses selectolax only, without trafilatura.
     langs: rule packs to load; "auto" loads them all (cheap: they are compiled once).
     """
 
@@ -38,7 +37,6 @@ class Config:
     near_duplicate: bool = True
     min_dup_chars: int = 40
     keep_title: bool = False
-    html_fast: bool = False
     langs: tuple[str, ...] | str = "auto"
 
     def __post_init__(self) -> None:
