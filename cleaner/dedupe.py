@@ -13,6 +13,8 @@ from .model import Block
 # ASCII punctuation and whitespace vanish from the near-duplicate key (bytes.translate is
 # a C loop; a regex substitution per line cost more than the rest of the stage).
 _DROP = bytes(b for b in range(128) if not chr(b).isalnum())
+# Curly quotes, dashes, ellipsis and NBSP vanish too, so "quoted" and “quoted” copies match.
+_TYPOGRAPHY = dict.fromkeys(map(ord, "“”„‟‘’‚‛«»‹›–—―…\u00a0\u202f"))
 
 
 def dedupe(blocks: list[Block], config: Config) -> None:
@@ -28,7 +30,8 @@ def dedupe(blocks: list[Block], config: Config) -> None:
             continue
         exact.add(key)
         if config.near_duplicate:
-            loose = key.lower().encode("utf-8", "surrogatepass").translate(None, _DROP)
+            low = key.lower() if key.isascii() else key.lower().translate(_TYPOGRAPHY)
+            loose = low.encode("utf-8", "surrogatepass").translate(None, _DROP)
             if loose in near:
                 b.verdict, b.rule = "duplicate", "dedupe.near"
                 continue

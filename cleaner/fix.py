@@ -117,15 +117,19 @@ def _markup(text: str, out: list[Repair]) -> str:
             text = _sub_counted(_TAG, "", text, "html-tag", out)
         if text == before:
             break
-    return _invisible(text, out)
+    return _nbsp(_invisible(text, out), out)
 
 
 def _invisible(text: str, out: list[Repair]) -> str:
-    """Newlines to "\\n", invisible characters out, NBSP to a space."""
+    """Newlines to "\\n" and invisible characters out (NBSP waits: mojibake needs it)."""
     if "\r" in text:
         text = _sub_counted(_CR, "\n", text, "newline", out)
     if _INVISIBLE.search(text):
         text = _sub_counted(_INVISIBLE, "", text, "invisible", out)
+    return text
+
+
+def _nbsp(text: str, out: list[Repair]) -> str:
     if _NBSP in text:
         out.append(Repair(_NBSP, " ", "nbsp", text.count(_NBSP)))
         text = text.replace(_NBSP, " ")
@@ -149,6 +153,8 @@ def repair_text(text: str) -> tuple[str, list[Repair]]:
         if "β" in text and not _GREEK_LETTERS.search(text):
             for pattern, repl, rule in _LOSSY_GREEK:
                 text = _sub_counted(pattern, repl, text, rule, out)
+        # NBSP last: "à" read as cp1252 is "Ã" + NBSP, which ftfy must see intact.
+        text = _nbsp(text, out)
     if "&" in text or "<" in text:
         text = _markup(text, out)
     return text, out
