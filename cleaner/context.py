@@ -20,6 +20,7 @@ import re
 from .config import Config
 from .model import Block
 from .rules import EXACT_MAX, RuleSet, exact_key
+from .segment import TERMINAL as _TERMINAL
 
 TAIL_SHARE = 0.5  # the tail rule stands down when what follows the body is this large
 # A comment header that counts ("15 comments", "Comments (87)") is evidence by itself.
@@ -42,9 +43,9 @@ def _kickers(blocks: list[Block], rules: RuleSet) -> None:
     """Judged on the first *kept* line, not the first line, so that a second run (after
     "Skip to content" is gone) decides the same way: idempotence."""
     kept = [b for b in blocks if not b.verdict]
-    for b in kept[:-1]:  # a kicker needs a title after it
+    for b, nxt in zip(kept, kept[1:], strict=False):  # a kicker needs a title after it, not text
         rule = rules.exact.get(exact_key(b.text)) if len(b.text) <= EXACT_MAX else None
-        if rule is None or not rule.first_only:
+        if rule is None or not rule.first_only or nxt.body:
             return
         b.verdict, b.rule, b.weak = rule.reason, rule.id, rule.weak
 
@@ -59,7 +60,11 @@ def _tail(blocks: list[Block], rules: RuleSet) -> None:
         return
     keep = rules.keep_tail
     _drop(
-        [b for b in blocks[last + 1 :] if keep is None or not keep.match(b.text)],
+        [
+            b
+            for b in blocks[last + 1 :]
+            if not b.text.endswith(_TERMINAL) and (keep is None or not keep.match(b.text))
+        ],
         "navigation",
         "context.tail",
     )
@@ -84,8 +89,13 @@ def _header_thread(blocks: list[Block], rules: RuleSet, k: int) -> bool:
 
 
 def _byline_thread(blocks: list[Block], bodies: list[int]) -> None:
+    """Comment bylines recurring after the body, each pair with comment text between them
+    (consecutive bylines are a schedule or a list of dates, not a thread)."""
     metas = [k for k, b in enumerate(blocks) if b.byline and bodies[k] >= COMMENTS_AFTER_BODY]
-    if len(metas) >= THREAD_MIN:
+    gaps = sum(
+        1 for a, b in zip(metas, metas[1:], strict=False) if not all(x.byline for x in blocks[a + 1 : b])
+    )
+    if len(metas) >= THREAD_MIN and gaps >= THREAD_MIN - 1:
         _drop(blocks[metas[0] :], "comments", "context.comment-thread", keep_reason="comments")
 
 

@@ -7,6 +7,8 @@ case is caught. Short lines never count: "Advertisement" or a dateline may repea
 
 from __future__ import annotations
 
+import re
+
 from .config import Config
 from .model import Block
 
@@ -14,7 +16,8 @@ from .model import Block
 # a C loop; a regex substitution per line cost more than the rest of the stage).
 _DROP = bytes(b for b in range(128) if not chr(b).isalnum())
 # Curly quotes, dashes, ellipsis and NBSP vanish too, so "quoted" and “quoted” copies match.
-_TYPOGRAPHY = dict.fromkeys(map(ord, "“”„‟‘’‚‛«»‹›–—―…\u00a0\u202f"))
+# (Deleted as UTF-8 byte sequences: str.translate is slow on non-ASCII text.)
+_TYPOGRAPHY = re.compile(b"|".join(re.escape(c.encode()) for c in "“”„‟‘’‚‛«»‹›–—―…\u00a0\u202f"))
 
 
 def dedupe(blocks: list[Block], config: Config) -> None:
@@ -30,8 +33,9 @@ def dedupe(blocks: list[Block], config: Config) -> None:
             continue
         exact.add(key)
         if config.near_duplicate:
-            low = key.lower() if key.isascii() else key.lower().translate(_TYPOGRAPHY)
-            loose = low.encode("utf-8", "surrogatepass").translate(None, _DROP)
+            loose = key.lower().encode("utf-8", "surrogatepass").translate(None, _DROP)
+            if b"\xe2\x80" in loose or b"\xc2" in loose:
+                loose = _TYPOGRAPHY.sub(b"", loose)
             if loose in near:
                 b.verdict, b.rule = "duplicate", "dedupe.near"
                 continue

@@ -15,14 +15,14 @@ from .model import Block, Removal
 
 # A line with no letter or digit in it: separators, bullets, stray punctuation.
 _NO_WORD = re.compile(r"[^\w]*")
-_TERMINAL = tuple(".!?…\"”»)'’:;。！？」』")
+TERMINAL = tuple(".!?…\"”»)'’:;。！？」』")
 
 
 def body_shaped(text: str) -> bool:
     """A line that reads as running text: a finished sentence of some length, or long."""
     if len(text) >= 160:
         return True
-    if not text.endswith(_TERMINAL):
+    if not text.endswith(TERMINAL):
         return False
     spaces = text.count(" ")
     # Scripts written without spaces (Chinese, Japanese) count characters instead.
