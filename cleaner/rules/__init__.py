@@ -12,7 +12,8 @@ A pack lists rules; each rule has an id, a reason and one or more matchers:
            costs no regex at all; that is what keeps classify fast.
 and optional flags: `zone` (the line opens a context zone), `weak` (a guess from shape,
 skipped in conservative mode), `position: first` (a kicker: only the first kept line),
-`zone_only` (evidence inside a zone, never a verdict on its own), `max_len`.
+`zone_only` (evidence inside a zone, never a verdict on its own), `max_len`, `needs` (a
+literal the line must contain before the regex runs: a cheap pre-check).
 """
 
 from __future__ import annotations
@@ -59,9 +60,10 @@ class Pattern:
     regex: re.Pattern[str]
     anchored: bool
     rule: Rule
+    needs: str = ""  # a literal the line must hold before the regex is tried
 
     def fires(self, line: str) -> bool:
-        if len(line) > self.rule.max_len:
+        if len(line) > self.rule.max_len or (self.needs and self.needs not in line):
             return False
         return bool(self.regex.match(line) if self.anchored else self.regex.search(line))
 
@@ -208,7 +210,7 @@ def load_rules(langs: tuple[str, ...] | str = "auto") -> RuleSet:
                 if not spec.get(kind):
                     continue
                 regex = re.compile("|".join(f"(?:{s})" for s in spec[kind]), re.I)
-                pat = Pattern(len(rs.by_id), regex, kind == "match", rule)
+                pat = Pattern(len(rs.by_id), regex, kind == "match", rule, str(spec.get("needs", "")))
                 rs.max_len = max(rs.max_len, rule.max_len)
                 for trig in spec["triggers"]:
                     if trig in ("#time", "#any"):
