@@ -21,9 +21,8 @@ from .model import Repair
 # way ("Ã¼", "â€™", "Â£"), or UTF-8 read as cp1251 ("вЂ™"): the signatures ftfy can undo.
 _CONT = "\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
 # One character class pair (no alternation: sre scans a class fast, an alternation slowly);
-# UTF-8 read as cp1251 ("вЂ™") is checked apart with `in`.
-_MOJIBAKE_GATE = re.compile(f"[\xc2-\xf4][{_CONT}]")
-_CP1251_SIGN = "вЂ"
+# UTF-8 read as cp1251 ("вЂ™") has the same shape: "в" then "Ђ".
+_MOJIBAKE_GATE = re.compile(f"[\xc2-\xf4в][{_CONT}Ђ]")
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, normalization=None)
 
@@ -56,6 +55,7 @@ _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f
 # so they go only after ftfy has had its turn.
 _C1 = re.compile("[\x80-\x9f]")
 # Everything `_invisible` or the C1 rule could act on: one class scan says whether to look.
+_NBSP_ONLY = {"\u00a0"}
 _ODD = re.compile("[\r\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\xa0]")
 _NBSP = "\u00a0"
 _CR = re.compile(r"\r\n?")
@@ -94,7 +94,7 @@ def _ftfy(text: str, out: list[Repair]) -> str:
     lines = text.split("\n")
     changed = False
     for i, line in enumerate(lines):
-        if _MOJIBAKE_GATE.search(line) or _CP1251_SIGN in line:
+        if _MOJIBAKE_GATE.search(line):
             fixed: str = ftfy.fix_text(line, _FTFY_CONFIG)
             if fixed != line and "\n" not in fixed:
                 out.append(Repair(line, fixed, "ftfy"))
@@ -111,9 +111,9 @@ def _markup(text: str, out: list[Repair]) -> str:
     """Unescape entities and drop known tags, to a fixed point so a second run changes nothing."""
     for _ in range(4):
         before = text
-        if "&" in text:
+        if "&" in text and _ENTITY.search(text):
             text = _sub_counted(_ENTITY, _unescape, text, "html-entity", out)
-        if "<" in text:
+        if "<" in text and _TAG.search(text):
             text = _sub_counted(_TAG, "", text, "html-tag", out)
         if text == before:
             break
@@ -139,14 +139,14 @@ def _nbsp(text: str, out: list[Repair]) -> str:
 def repair_text(text: str) -> tuple[str, list[Repair]]:
     """Repair `text`; return the new text and the repairs made, each with its rule id."""
     out: list[Repair] = []
-    odd = _ODD.search(text) is not None
-    if odd:
+    odd = set(_ODD.findall(text))  # which odd characters occur (they are few): one class scan
+    if odd - _NBSP_ONLY:
         text = _invisible(text, out)
     if not text.isascii():
         if _LOSSY_LATIN_GATE.search(text):
             for pattern, repl, rule in _LOSSY_LATIN:
                 text = _sub_counted(pattern, repl, text, rule, out)
-        if _MOJIBAKE_GATE.search(text) or _CP1251_SIGN in text:
+        if _MOJIBAKE_GATE.search(text):
             text = _ftfy(text, out)
         if odd and _C1.search(text):
             text = _sub_counted(_C1, "", text, "invisible", out)
