@@ -29,6 +29,7 @@ _COUNTED = re.compile(r"\d")
 # "21 comments" is a counter link by the title. (A count, not a share of the text, so a
 # second run, with less text, decides the same way.)
 COMMENTS_AFTER_BODY = 2
+COUNTED_AFTER_BODY = 3
 EVIDENCE_WINDOW = 40  # lines after a bare header in which a comment byline must appear
 THREAD_MIN = 3  # comment bylines that make a thread without a header
 
@@ -79,8 +80,9 @@ def _links_zone(blocks: list[Block], start: int) -> None:
         b.verdict, b.rule, b.weak = "recirculation", "context.links-zone", True
 
 
-def _header_thread(blocks: list[Block], rules: RuleSet, k: int) -> bool:
-    evidence = bool(_COUNTED.search(blocks[k].text))
+def _header_thread(blocks: list[Block], rules: RuleSet, k: int, bodies: int) -> bool:
+    # A count ("3 Kommentare") is evidence enough once the article is well behind us.
+    evidence = bodies >= COUNTED_AFTER_BODY and bool(_COUNTED.search(blocks[k].text))
     if not evidence:
         evidence = any(b.byline for b in blocks[k + 1 : k + 1 + EVIDENCE_WINDOW])
     if evidence:
@@ -120,7 +122,7 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
     for k, b in enumerate(blocks):
         rule = rules.by_id.get(b.rule) if b.verdict else None
         opens = rule is not None and rule.zone == "comments" and bodies[k] >= COMMENTS_AFTER_BODY
-        if opens and _header_thread(blocks, rules, k):
+        if opens and _header_thread(blocks, rules, k, bodies[k]):
             break
 
 

@@ -15,27 +15,15 @@ from typing import Any
 
 import pytest
 
+from cleaner.model import REASONS
+
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "fixtures" / "cases"
 SEEDS = ROOT / "fixtures" / "seeds"
 REPAIR_FILE = CASES / "repair.json"
 
 # The reasons the text path produces (site-repeated needs a corpus, no-content needs HTML).
-TEXT_REASONS = (
-    "recirculation",
-    "promo",
-    "prompt",
-    "comments",
-    "share",
-    "ad",
-    "disclaimer",
-    "legal",
-    "navigation",
-    "caption",
-    "kicker",
-    "duplicate",
-    "whitespace",
-)
+TEXT_REASONS = tuple(r for r in REASONS if r not in ("site-repeated", "no-content"))
 
 
 def load(path: Path) -> list[dict[str, Any]]:
