@@ -1,0 +1,88 @@
+"""The rule packs as data: well-formed, and the gating machinery behaves as documented."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+
+import cleaner
+from cleaner.errors import ConfigError
+from cleaner.rules import PACKS, WORD_TABLE, _time_lines, _trigger_forms, load_rules
+
+
+def _packs() -> dict[str, dict]:
+    root = resources.files("cleaner.rules")
+    return {name: json.loads(root.joinpath(f"{name}.json").read_text(encoding="utf-8")) for name in PACKS}
+
+
+def test_every_rule_is_well_formed() -> None:
+    seen: set[str] = set()
+    for name, pack in _packs().items():
+        for spec in pack["rules"]:
+            assert spec["id"] not in seen, spec["id"]
+            seen.add(spec["id"])
+            assert spec["id"].startswith(f"{name}."), spec["id"]
+            assert spec["reason"] in cleaner.REASONS, spec["id"]
+            if spec.get("match") or spec.get("search"):
+                assert spec.get("triggers"), f"{spec['id']} has regexes but no triggers"
+
+
+def test_rules_compile_once_and_are_cached() -> None:
+    assert load_rules("auto") is load_rules("auto")
+    rs = load_rules(("en",))
+    assert rs.packs == frozenset({"common", "en"})
+
+
+def test_unknown_language_is_a_config_error() -> None:
+    with pytest.raises(ConfigError):
+        load_rules(("xx",))
+
+
+def test_trigger_forms_whole_word_and_stem() -> None:
+    whole = _trigger_forms("app", "t")
+    stem = _trigger_forms("kommentar*", "t")
+    assert b" app " in whole and b"\napp\n" in whole
+    assert all(not f.endswith((b" ", b"\n")) for f in stem)
+    with pytest.raises(ConfigError):
+        _trigger_forms("read:", "t")
+
+
+def test_whole_word_trigger_does_not_fire_inside_a_longer_word() -> None:
+    rs = load_rules("auto")
+    hits, _ = rs.candidates("The apple harvest was good this year in the region, farmers said.\n")
+    assert not any(p.rule.id == "en.promo.app" for p in hits.get(0, []))
+    hits, _ = rs.candidates("Download our app now for all the news.\n")
+    assert any(p.rule.id == "en.promo.app" for p in hits.get(0, []))
+
+
+def test_language_gating_picks_the_document_language() -> None:
+    rs = load_rules("auto")
+    german = (
+        "Die Regierung hat am Montag ein neues Gesetz beschlossen, "
+        "das die Mieten in den Städten begrenzen soll. "
+        "Der Bundestag muss noch zustimmen, und auch die Länder sind nicht mit allen Punkten einverstanden. "
+    ) * 3
+    buf = b"\n" + german.encode().translate(WORD_TABLE) + b"\n"
+    assert rs.languages(buf) == frozenset({"common", "de"})
+    # Too little text to tell: every pack is consulted.
+    assert rs.languages(b"\nok\n") == rs.packs
+
+
+def test_time_lines_finds_clock_times_only() -> None:
+    assert _time_lines("at 9:41 am\nratio 3:2\n13:05 Uhr\n") == [0, 2]
+
+
+def test_a_rule_in_another_language_still_fires_on_its_own_language() -> None:
+    text = (
+        "Die Stadt plant einen neuen Radweg entlang des Flusses, der im kommenden Jahr fertig werden soll.\n"
+        "Lesen Sie auch\n"
+        "Neue Brücke für Radfahrer eröffnet\n"
+        "Die Kosten von rund zwei Millionen Euro teilen sich Land und Kommune, "
+        "wie die Verwaltung mitteilte.\n"
+    )
+    r = cleaner.clean(text, kind="text")
+    assert "Lesen Sie auch" not in r.text.split("\n")
+    assert "Neue Brücke für Radfahrer eröffnet" not in r.text.split("\n")
+    assert r.text.startswith("Die Stadt plant")
