@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .config import Config
 from .model import Block
-from .rules import EXACT_MAX, Pattern, Rule, RuleSet, exact_key
+from .rules import EXACT_MAX, KEY_STRIP, Pattern, Rule, RuleSet, exact_key
 
 
 def exact_rule(text: str, rules: RuleSet) -> Rule | None:
@@ -40,14 +40,17 @@ def classify(blocks: list[Block], text: str, rules: RuleSet, config: Config) -> 
     `text` is the repaired document the blocks were cut from (block.index is its line).
     """
     conservative = config.mode == "conservative"
-    hits, every = rules.candidates(text)
-    every_max = max((p.rule.max_len for p in every), default=-1)
+    hits = rules.candidates(text)
+    exact = rules.exact
     for b in blocks:
-        rule = exact_rule(b.text, rules)
+        line = b.text
+        n = len(line)
+        # exact_rule, inlined: this loop runs for every line of every document
+        rule = exact.get(" ".join(line.lower().split()).strip(KEY_STRIP)) if n <= EXACT_MAX else None
+        if rule is not None and rule.first_only:
+            rule = None
         if rule is None:
             patterns = hits.get(b.index)
-            if len(b.text) <= every_max:
-                patterns = every + patterns if patterns else every
             if not patterns:
                 continue
             rule = pattern_rule(b, patterns)

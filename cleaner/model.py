@@ -58,9 +58,8 @@ class Block:
     HTML mode fills `tag`, `link_density` and `heading`; text mode leaves the defaults.
     """
 
-    index: int
+    index: int  # the line in the repaired text
     text: str
-    start: int = 0  # offset of the line in the repaired text
     body: bool = False  # reads as running text (segment.body_shaped)
     byline: bool = False  # a comment byline or comment furniture (a `zone_only` rule fired)
     tag: str = ""

@@ -33,10 +33,8 @@ def segment(text: str) -> tuple[list[Block], list[Removal]]:
     """Split into stripped, non-blank lines; report whitespace-only and punctuation-only lines."""
     blocks: list[Block] = []
     removed: list[Removal] = []
-    start = 0
     for i, line in enumerate(text.split("\n")):
         if not line:  # most common in extracted text: the blank line between paragraphs
-            start += 1
             continue
         s = line.strip()
         if not s:
@@ -44,6 +42,5 @@ def segment(text: str) -> tuple[list[Block], list[Removal]]:
         elif len(s) < 12 and _NO_WORD.fullmatch(s):
             removed.append(Removal(line, "whitespace", "separator-line", i))
         else:
-            blocks.append(Block(i, s, start=start, body=body_shaped(s)))
-        start += len(line) + 1
+            blocks.append(Block(i, s, body_shaped(s)))  # positional: this loop is hot
     return blocks, removed

@@ -6,14 +6,12 @@ A pack lists rules; each rule has an id, a reason and one or more matchers:
   search   case-insensitive regexes found anywhere in the line
   triggers words (lower case) one of which a line must contain for the rule's regexes to
            run: "app" is the whole word, "kommentar*" any word that starts so, "#time"
-           a clock time ("9:41", "13:22"), found by a walk over the colons, "#any"
-           every line up to the rule's max_len (only for cheap anchored patterns). One
+           a clock time ("9:41", "13:22"), "#has:/" any line holding that literal. One
            Aho-Corasick pass over the document finds every trigger, so a line with none
            costs no regex at all; that is what keeps classify fast.
 and optional flags: `zone` (the line opens a context zone), `weak` (a guess from shape,
 skipped in conservative mode), `position: first` (a kicker: only the first kept line),
-`zone_only` (evidence inside a zone, never a verdict on its own), `max_len`, `needs` (a
-literal the line must contain before the regex runs: a cheap pre-check).
+`zone_only` (evidence inside a zone, never a verdict on its own), `max_len`.
 """
 
 from __future__ import annotations
@@ -24,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from typing import Any
 
 import ahocorasick_rs
@@ -60,10 +59,9 @@ class Pattern:
     regex: re.Pattern[str]
     anchored: bool
     rule: Rule
-    needs: str = ""  # a literal the line must hold before the regex is tried
 
     def fires(self, line: str) -> bool:
-        if len(line) > self.rule.max_len or (self.needs and self.needs not in line):
+        if len(line) > self.rule.max_len:
             return False
         return bool(self.regex.match(line) if self.anchored else self.regex.search(line))
 
@@ -82,7 +80,8 @@ class RuleSet:
     gated: list[dict[str, list[Pattern]]] = field(default_factory=list)  # trigger -> pack -> patterns
     packs: frozenset[str] = frozenset()
     time_gated: dict[str, list[Pattern]] = field(default_factory=dict)  # pack -> "#time" patterns
-    ungated: dict[str, list[Pattern]] = field(default_factory=dict)  # pack -> "#any" patterns
+    # "#has:<literal>" triggers: literal -> pack -> patterns
+    literal_gated: dict[str, dict[str, list[Pattern]]] = field(default_factory=dict)
     stopwords: Any = None  # automaton over " word " for each pack's `stopwords`
     stopword_lang: list[str] = field(default_factory=list)
     max_len: int = 0
@@ -103,15 +102,10 @@ class RuleSet:
             return self.packs
         return frozenset({"common", *(lang for lang, n in counts.items() if n >= LANG_SHARE * top)})
 
-    def for_every_line(self, langs: frozenset[str]) -> list[Pattern]:
-        """The "#any" patterns of the document's packs (run on every short-enough line)."""
-        return [p for pack, pats in self.ungated.items() if pack in langs for p in pats]
-
-    def candidates(self, text: str) -> tuple[dict[int, list[Pattern]], list[Pattern]]:
-        """Line number -> the patterns whose triggers occur on that line (one pass), and
-        the "#any" patterns every line gets."""
+    def candidates(self, text: str) -> dict[int, list[Pattern]]:
+        """Line number -> the patterns whose triggers occur on that line (one pass)."""
         if self.automaton is None:
-            return {}, []
+            return {}
         buf = b"\n" + text.encode("utf-8", "surrogatepass").translate(WORD_TABLE) + b"\n"
         hits = self.automaton.find_matches_as_indexes(buf, overlapping=True)
         langs = self.languages(buf)
@@ -120,10 +114,15 @@ class RuleSet:
         if timed:
             for line in _time_lines(text):
                 out.setdefault(line, []).extend(timed)
+        for literal, by_pack in self.literal_gated.items():
+            pats = [p for pack, ps in by_pack.items() if pack in langs for p in ps]
+            if pats and literal in text:
+                for line in _lines_with(text, literal):
+                    out.setdefault(line, []).extend(pats)
         live: dict[int, list[Pattern]] = {}  # trigger -> its patterns in this document's packs
         newline_at = buf.find
         line, line_end = -1, 0  # text line j spans [newline j, newline j+1) of buf
-        for pat, start, _end in sorted(hits, key=lambda h: h[1]):
+        for pat, start, _end in sorted(hits, key=itemgetter(1)):
             k = self.owner[pat]
             patterns = live.get(k)
             if patterns is None:
@@ -135,7 +134,21 @@ class RuleSet:
                 nxt = newline_at(b"\n", line_end + 1)
                 line_end = nxt if nxt >= 0 else len(buf) + 1
             out.setdefault(line, []).extend(patterns)
-        return out, self.for_every_line(langs)
+        return out
+
+
+def _lines_with(text: str, literal: str) -> list[int]:
+    """The lines holding `literal`, by a walk over its occurrences."""
+    lines: list[int] = []
+    line, prev = 0, 0
+    pos = text.find(literal)
+    while pos >= 0:
+        line += text.count("\n", prev, pos)
+        prev = pos
+        if not lines or lines[-1] != line:
+            lines.append(line)
+        pos = text.find(literal, pos + 1)
+    return lines
 
 
 def _time_lines(text: str) -> list[int]:
@@ -210,11 +223,14 @@ def load_rules(langs: tuple[str, ...] | str = "auto") -> RuleSet:
                 if not spec.get(kind):
                     continue
                 regex = re.compile("|".join(f"(?:{s})" for s in spec[kind]), re.I)
-                pat = Pattern(len(rs.by_id), regex, kind == "match", rule, str(spec.get("needs", "")))
+                pat = Pattern(len(rs.by_id), regex, kind == "match", rule)
                 rs.max_len = max(rs.max_len, rule.max_len)
                 for trig in spec["triggers"]:
-                    if trig in ("#time", "#any"):
-                        (rs.time_gated if trig == "#time" else rs.ungated).setdefault(name, []).append(pat)
+                    if trig == "#time":
+                        rs.time_gated.setdefault(name, []).append(pat)
+                        continue
+                    if trig.startswith("#has:"):
+                        rs.literal_gated.setdefault(trig[5:], {}).setdefault(name, []).append(pat)
                         continue
                     for form in _trigger_forms(trig, rule.id):
                         k = trigger_index.setdefault(form, len(trigger_index))
