@@ -1,8 +1,9 @@
-"""The `cleaner` command: `clean` for batches, `explain` for one document.
+"""The `cleaner` command: `clean` for batches, `learn` for site profiles, `explain` for one document.
 
 Exit codes: 0 ok, 1 some records failed (each reported on stderr as
-`cleaner: <record>: <message>`, and as a JSON line to --errors FILE), 2 usage error.
-One bad record never stops the batch: it is reported, counted, and the rest goes on.
+`cleaner: <record>: <message>`, and as a JSON line to --errors FILE), 2 usage error,
+130 interrupted (run the same command again to resume). One bad record never stops the
+batch: it is reported, counted, and the rest goes on.
 """
 
 from __future__ import annotations
@@ -10,30 +11,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io as _io
-import json
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import IO
 
+from .batch import Job, default_workers
 from .config import KINDS, MODES, Config
 from .errors import CleanerError
 from .explain import render
-from .io import (
-    STDIN,
-    Fields,
-    ReadError,
-    Record,
-    Sink,
-    Source,
-    StdoutSink,
-    discover,
-    open_file_sink,
-    read_source,
-)
+from .io import STDIN, Fields, ReadError, Record, discover, read_source
 from .model import Result
 from .pipeline import Cleaner, looks_like_html
+from .runner import CleanRun, RunOptions
 
 PROG = "cleaner"
 
@@ -51,20 +41,26 @@ def _add_common(p: argparse.ArgumentParser) -> None:
         default="auto",
         help="input kind; auto: from the suffix, field or first bytes",
     )
-    p.add_argument(
-        "--text-field", default="text", metavar="F", help="JSONL text field (default: %(default)s)"
-    )
-    p.add_argument(
-        "--html-field", default="html", metavar="F", help="JSONL HTML field (default: %(default)s)"
-    )
-    p.add_argument("--id-field", default="id", metavar="F", help="JSONL id field (default: %(default)s)")
-    p.add_argument("--url-field", default="url", metavar="F", help="JSONL URL field (default: %(default)s)")
+    for name, default in (("text", "text"), ("html", "html"), ("id", "id"), ("url", "url"), ("site", "site")):
+        p.add_argument(
+            f"--{name}-field",
+            default=default,
+            metavar="F",
+            help=f"JSONL/Parquet {name} field (default: %(default)s)",
+        )
     p.add_argument(
         "--stdin-format",
         choices=("text", "jsonl"),
         default="text",
         help="what '-' reads: one document, or JSONL records (default: %(default)s)",
     )
+
+
+def _positive(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,8 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
         "clean",
         help="clean files, directories or stdin",
         description="Clean documents. Output mirrors input: `clean a/ -o b/` writes b/<same relative "
-        "name> (HTML input as <name>.txt); JSONL gives JSONL with the text field replaced and "
-        "`removed` and `repairs` added. Without -o, results go to stdout.",
+        "name> (HTML input as <name>.txt, WARC as JSONL); JSONL and Parquet keep every field, with "
+        "the text field replaced and `removed` and `repairs` added. Without -o, results go to stdout. "
+        "An interrupted run (Ctrl-C, kill) resumes when the same command is run again.",
     )
     clean.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory, or '-' for stdin")
     clean.add_argument(
@@ -86,11 +83,65 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         metavar="OUT",
         help="output directory; a file name when the only input is a file or '-' and OUT is "
-        "not an existing directory (nor ends with '/')",
+        "not an existing directory (nor ends with '/'); its suffix picks the format "
+        "(.jsonl, .jsonl.gz, .jsonl.zst, .parquet)",
     )
     clean.add_argument("--errors", metavar="FILE", help="also write failed records here as JSON lines")
+    clean.add_argument(
+        "--removed",
+        metavar="FILE",
+        help="write removals and repairs here (JSON lines) instead of into each record",
+    )
+    clean.add_argument(
+        "--profile", metavar="PROFILE", help="remove the site boilerplate learned by `cleaner learn`"
+    )
+    clean.add_argument(
+        "-w",
+        "--workers",
+        type=_positive,
+        default=None,
+        help="worker processes (default: the cores available)",
+    )
+    bar = clean.add_mutually_exclusive_group()
+    bar.add_argument(
+        "--progress", action="store_true", default=None, help="show a progress bar even when piped"
+    )
+    bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show a progress bar")
+    clean.add_argument(
+        "-q", "--quiet", action="store_true", help="no summary at the end (errors still shown)"
+    )
     _add_common(clean)
     clean.set_defaults(subparser=clean)
+
+    learn = sub.add_parser(
+        "learn",
+        help="learn the lines each site repeats, for `clean --profile`",
+        description="Count, per site (the site field, else the URL's host), in how many documents "
+        "each normalised line occurs; write the lines above the thresholds as hashes to PROFILE.",
+    )
+    learn.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory, or '-' for stdin")
+    learn.add_argument("-o", "--output", required=True, metavar="PROFILE", help="the profile file to write")
+    learn.add_argument(
+        "--min-docs", type=_positive, default=3, help="documents a line must be in (default: 3)"
+    )
+    learn.add_argument(
+        "--min-share",
+        type=float,
+        default=0.05,
+        help="share of its site's documents it must be in (default: 0.05)",
+    )
+    learn.add_argument(
+        "--max-sites",
+        type=_positive,
+        default=3,
+        help="a line in this many sites is shared text, not boilerplate",
+    )
+    learn.add_argument(
+        "--budget", type=_positive, default=2_000_000, help="line counts held in memory at once"
+    )
+    learn.add_argument("--show", type=int, default=10, metavar="N", help="print the N sites with most lines")
+    _add_common(learn)
+    learn.set_defaults(subparser=learn)
 
     explain = sub.add_parser(
         "explain",
@@ -105,13 +156,16 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="colour removed lines (auto: on a terminal)",
     )
+    explain.add_argument("--profile", metavar="PROFILE", help="also mark the learned site boilerplate")
     _add_common(explain)
     explain.set_defaults(subparser=explain)
     return parser
 
 
 def _fields(args: argparse.Namespace) -> Fields:
-    return Fields(text=args.text_field, html=args.html_field, id=args.id_field, url=args.url_field)
+    return Fields(
+        text=args.text_field, html=args.html_field, id=args.id_field, url=args.url_field, site=args.site_field
+    )
 
 
 def _check_inputs(parser: argparse.ArgumentParser, inputs: Sequence[str]) -> None:
@@ -128,145 +182,94 @@ def _record_kind(requested: str, record: Record) -> str:
     return requested if requested != "auto" else (record.kind or "auto")
 
 
-# -- reporting -----------------------------------------------------------------------
-
-
-class Reporter:
-    """Counts and reports failed records: stderr always, JSON lines to --errors when given."""
-
-    def __init__(self, stderr: IO[str], errors_file: IO[str] | None = None) -> None:
-        self.stderr = stderr
-        self.errors_file = errors_file
-        self.failed = 0
-        self.done = 0
-
-    def fail(self, item: Record | ReadError, message: str) -> None:
-        self.failed += 1
-        self.stderr.write(f"{PROG}: {item.label}: {message}\n")
-        if self.errors_file is not None:
-            rid = item.id if isinstance(item, ReadError) else (item.id if item.explicit_id else None)
-            entry = {"where": item.where, "id": rid, "error": message}
-            self.errors_file.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            self.errors_file.flush()
-
-    def fail_source(self, source: Source, message: str) -> None:
-        """A whole source failed (cannot write its output, say)."""
-        self.fail(ReadError(source.name, message), message)
+def _report(stderr: IO[str], item: Record | ReadError, message: str) -> None:
+    stderr.write(f"{PROG}: {item.label}: {message}\n")
 
 
 def clean_stream(
     cleaner: Cleaner, items: Iterable[Record | ReadError], kind: str
 ) -> Iterator[tuple[Record | ReadError, Result | str]]:
-    """Clean records in order, pairing each with its Result or an error message.
-
-    This is the seam for parallel workers: anything that maps items to outcomes in
-    order can replace it. A failure of one record (even a bug in a stage) is an outcome,
-    not an exception, so the batch goes on.
-    """
+    """Clean records in this process, in order, pairing each with its Result or an error
+    message (explain uses it; `clean` runs through cleaner.batch)."""
     for item in items:
         if isinstance(item, ReadError):
             yield item, item.message
             continue
         try:
-            yield item, cleaner.clean(item.content, url=item.url, kind=_record_kind(kind, item))
+            yield (
+                item,
+                cleaner.clean(item.content, url=item.url, kind=_record_kind(kind, item), site=item.site),
+            )
         except CleanerError as exc:
             yield item, str(exc)
         except Exception as exc:  # a bug in one record must not take the batch down
             yield item, f"internal error: {type(exc).__name__}: {exc}"
 
 
-# -- clean ---------------------------------------------------------------------------
+# -- commands ------------------------------------------------------------------------
 
 
-def _output_is_file(output: str, inputs: Sequence[str]) -> bool:
-    if len(inputs) != 1 or output.endswith(("/", os.sep)) or os.path.isdir(output):
-        return False
-    return inputs[0] == STDIN or not os.path.isdir(inputs[0])
+def cmd_clean(args: argparse.Namespace, config: Config) -> int:
+    opts = RunOptions(
+        inputs=list(args.inputs),
+        output=args.output,
+        errors=args.errors,
+        removed=args.removed,
+        workers=args.workers or default_workers(),
+        progress=args.progress,
+        quiet=args.quiet,
+        stdin_format=args.stdin_format,
+        job=Job(
+            config=config,
+            fields=_fields(args),
+            prefer="html" if args.kind == "html" else "text",
+            kind=args.kind,
+            side_removed=bool(args.removed),
+            profile=os.path.abspath(args.profile) if args.profile else None,
+        ),
+    )
+    sys.stdout.flush()
+    return CleanRun(opts, sys.stdout.buffer, sys.stderr).execute()
 
 
-def _dest(out_dir: Path, source: Source) -> Path:
-    dest = out_dir / source.relpath
-    return dest.with_suffix(".txt") if source.format == "html" else dest
+def cmd_learn(args: argparse.Namespace, config: Config, stdout: IO[str]) -> int:
+    from .fix import repair
+    from .profile import Learner
 
-
-def _same_file(a: Path, b: Path) -> bool:
+    fields, failed = _fields(args), 0
+    learner = Learner(args.min_docs, args.min_share, args.max_sites, args.budget)
+    cleaner: Cleaner | None = None
+    for source in discover(args.inputs, stdin_format=args.stdin_format):
+        for item in read_source(source, fields, "html" if args.kind == "html" else "text"):
+            if isinstance(item, ReadError):
+                _report(sys.stderr, item, item.message)
+                failed += 1
+                continue
+            kind = _record_kind(args.kind, item)
+            if kind == "html" or (kind == "auto" and looks_like_html(item.content)):
+                cleaner = cleaner or Cleaner(config)  # HTML: learn from the extracted text
+                text = cleaner.clean(item.content, url=item.url, kind="html").text
+            else:
+                text = repair(item.content) if config.repair else item.content
+            learner.add(text, item.site or item.url)
+    profile = learner.profile()
     try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
-
-
-def cmd_clean(args: argparse.Namespace, cleaner: Cleaner, reporter: Reporter, stdout: IO[str]) -> None:
-    fields = _fields(args)
-    prefer = "html" if args.kind == "html" else "text"
-    out_file: Path | None = None
-    out_dir: Path | None = None
-    if args.output is not None:
-        if _output_is_file(args.output, args.inputs):
-            out_file = Path(args.output)
-        else:
-            out_dir = Path(args.output)
-    exclude = out_dir.resolve() if out_dir is not None else None
-    to_stdout = StdoutSink(stdout, fields)
-    written: dict[Path, str] = {}
-
-    for source in discover(args.inputs, stdin_format=args.stdin_format, exclude=exclude):
-        sink: Sink = to_stdout
-        if out_file is not None or out_dir is not None:
-            dest = out_file if out_file is not None else _dest(out_dir or Path(), source)
-            key = dest.resolve()
-            if source.path is not None and _same_file(dest, source.path):
-                reporter.fail_source(source, f"output {dest} would overwrite the input; skipped")
-                continue
-            if key in written:
-                reporter.fail_source(source, f"output {dest} was already written from {written[key]}")
-                continue
-            written[key] = source.name
-            try:
-                sink = open_file_sink(source, dest, fields)
-            except OSError as exc:
-                reporter.fail_source(source, f"cannot write {dest}: {exc.strerror or exc}")
-                continue
-        _clean_source(cleaner, source, sink, reporter, fields, prefer, args.kind)
-    if reporter.done == 0 and reporter.failed == 0:
-        reporter.stderr.write(f"{PROG}: no input records found in {' '.join(args.inputs)}\n")
-
-
-def _clean_source(
-    cleaner: Cleaner, source: Source, sink: Sink, reporter: Reporter, fields: Fields, prefer: str, kind: str
-) -> None:
-    """Clean one source into its sink; the sink's file appears even if some records failed."""
-    try:
-        with sink:
-            for item, outcome in clean_stream(cleaner, read_source(source, fields, prefer), kind):
-                if isinstance(outcome, str):
-                    reporter.fail(item, outcome)
-                    continue
-                assert isinstance(item, Record)
-                try:
-                    sink.write(item, outcome)
-                except BrokenPipeError:
-                    raise  # the reader of stdout left: stop the run, not just this record
-                except OSError as exc:
-                    reporter.fail(item, f"cannot write: {exc.strerror or exc}")
-                    continue
-                reporter.done += 1
-    except BrokenPipeError:
-        raise
-    except OSError as exc:  # finishing the output file failed (disk full, permissions)
-        reporter.fail_source(source, f"cannot write output: {exc.strerror or exc}")
-
-
-# -- explain -------------------------------------------------------------------------
-
-
-def _use_color(choice: str, stream: IO[str]) -> bool:
-    if choice != "auto":
-        return choice == "always"
-    if os.environ.get("NO_COLOR"):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+        profile.save(args.output)
+    except OSError as exc:
+        sys.stderr.write(f"{PROG}: cannot write {args.output}: {exc.strerror or exc}\n")
+        return 1
+    st = profile.stats
+    stdout.write(
+        f"{st['docs']:,} documents from {st['sites']:,} sites ({st['unsited']:,} without a site); "
+        f"{len(profile):,} lines kept for {len(profile.sites):,} sites; "
+        f"{st['shared_dropped']:,} lines dropped as shared by {args.max_sites}+ sites -> {args.output}\n"
+    )
+    ranked = sorted(profile.sites.items(), key=lambda kv: -len(kv[1]["lines"]))[: max(0, args.show)]
+    for site, entry in ranked:
+        stdout.write(f"  {site}: {len(entry['lines'])} lines over {entry['docs']} documents\n")
+        for h, count in list(entry["lines"].items())[:3]:
+            stdout.write(f"    {count:>5}x  {entry['examples'].get(h, '')[:100]}\n")
+    return 1 if failed else 0
 
 
 def _repaired(cleaner: Cleaner, text: str) -> str:
@@ -278,16 +281,26 @@ def _repaired(cleaner: Cleaner, text: str) -> str:
     return repair(text)
 
 
-def cmd_explain(args: argparse.Namespace, cleaner: Cleaner, reporter: Reporter, stdout: IO[str]) -> None:
-    fields = _fields(args)
+def _use_color(choice: str, stream: IO[str]) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def cmd_explain(args: argparse.Namespace, cleaner: Cleaner, stdout: IO[str]) -> int:
+    fields, failed = _fields(args), 0
     prefer = "html" if args.kind == "html" else "text"
     color = _use_color(args.color, stdout)
     sources = list(discover([args.file], stdin_format=args.stdin_format))
-    headers = len(sources) > 1 or any(s.format == "jsonl" for s in sources)
+    headers = len(sources) > 1 or any(s.many for s in sources)
     for source in sources:
         for item, outcome in clean_stream(cleaner, read_source(source, fields, prefer), args.kind):
             if isinstance(outcome, str):
-                reporter.fail(item, outcome)
+                _report(sys.stderr, item, outcome)
+                failed += 1
                 continue
             assert isinstance(item, Record)
             kind = _record_kind(args.kind, item)
@@ -300,7 +313,9 @@ def cmd_explain(args: argparse.Namespace, cleaner: Cleaner, reporter: Reporter, 
             if headers:
                 stdout.write("\n")
             stdout.flush()
-            reporter.done += 1
+    if failed:
+        sys.stderr.write(f"{PROG}: {failed} record(s) failed\n")
+    return 1 if failed else 0
 
 
 # -- main ----------------------------------------------------------------------------
@@ -319,43 +334,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     parser = args.subparser  # usage errors name the subcommand's usage
-    inputs = args.inputs if args.command == "clean" else [args.file]
+    inputs = [args.file] if args.command == "explain" else args.inputs
     _check_inputs(parser, inputs)
     stdout = _utf8(sys.stdout)
 
     try:
-        cleaner = Cleaner(Config(mode=args.mode))
+        config = Config(mode=args.mode)
     except CleanerError as exc:
         parser.error(str(exc))
+    profile = None
+    if getattr(args, "profile", None):
+        from .profile import Profile
 
-    errors_file: IO[str] | None = None
-    if getattr(args, "errors", None):
         try:
-            errors_file = open(args.errors, "w", encoding="utf-8")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            parser.error(f"cannot open --errors file {args.errors}: {exc.strerror or exc}")
-    reporter = Reporter(sys.stderr, errors_file)
+            profile = Profile.load(args.profile)
+        except ValueError as exc:
+            parser.error(str(exc))
+    for flag in ("errors", "removed"):
+        path = getattr(args, flag, None)
+        if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            parser.error(f"cannot write --{flag} {path}: no such directory")
+
     try:
         if args.command == "clean":
-            cmd_clean(args, cleaner, reporter, stdout)
-        else:
-            cmd_explain(args, cleaner, reporter, stdout)
+            return cmd_clean(args, config)
+        if args.command == "learn":
+            return cmd_learn(args, config, stdout)
+        return cmd_explain(args, Cleaner(config, profile=profile), stdout)
     except BrokenPipeError:
         # `cleaner clean big/ | head`: the reader left; stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 1 if reporter.failed else 0
+        return 0
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: interrupted\n")
         return 130
-    finally:
-        if errors_file is not None:
-            errors_file.close()
-
-    if reporter.failed:
-        sys.stderr.write(f"{PROG}: {reporter.failed} record(s) failed, {reporter.done} ok\n")
-        return 1
-    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,10 +1,15 @@
-"""Streaming readers and writers: inputs become `Record`s, `Result`s go to mirrored outputs.
+"""Streaming input: files, directories and stdin become `Source`s, and sources become records.
 
-Readers never raise for a bad record: a malformed JSONL line, a missing field or an
-unreadable file becomes a `ReadError` item in the stream, so one bad record is reported
-and counted while the batch goes on. Writers write each output file atomically (a temp
-file in the same directory, then `os.replace`), so a crash never leaves a half-written
-file where a good one was, and files already finished stay finished.
+Reading happens in two steps so that a parallel run can split the work where it is cheap:
+`read_units` (in the main process) only frames the input — a JSONL line as bytes, a file
+path, a Parquet row, a WARC record's payload — and `unit_record` (in a worker) parses and
+decodes one unit into a `Record`. Neither step raises for a bad record: a malformed line,
+a missing field or an unreadable file becomes a `ReadError` item in the stream, so one bad
+record is reported and counted while the batch goes on. Memory never grows with the
+corpus: every reader holds one line, row batch or WARC record at a time.
+
+Writers are in `cleaner.writers`; the formats that need optional packages (zstd, Parquet,
+WARC) are in `cleaner.formats`.
 """
 
 from __future__ import annotations
@@ -13,45 +18,57 @@ import gzip
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import IO, Any, cast
 
 from .decode import decode_bytes
-from .model import Result
+from .formats import (
+    DecompressionError,
+    MissingExtra,
+    parquet_units,
+    warc_record,
+    warc_units,
+    zstd_reader,
+)
 
 __all__ = [
     "DOC_SUFFIXES",
+    "STDIN",
     "Fields",
     "ReadError",
     "Record",
-    "Sink",
     "Source",
-    "StdoutSink",
-    "atomic_write",
+    "Unit",
     "discover",
     "format_of",
-    "jsonl_output",
-    "open_file_sink",
     "read_source",
+    "read_units",
+    "unit_record",
 ]
 
 #: Single-document suffixes and the kind hint they carry.
 DOC_SUFFIXES: dict[str, str] = {".txt": "text", ".html": "html", ".htm": "html"}
-JSONL_SUFFIXES: tuple[str, ...] = (".jsonl", ".jsonl.gz")
+JSONL_SUFFIXES: tuple[str, ...] = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".ndjson.gz")
+PARQUET_SUFFIXES: tuple[str, ...] = (".parquet",)
+WARC_SUFFIXES: tuple[str, ...] = (".warc", ".warc.gz", ".warc.zst")
 STDIN = "-"
+
+#: What travels from the reader to a worker: a small picklable tuple whose first item
+#: says what it holds ("line", "file", "bytes", "row", "warc"), or a ReadError.
+Unit = tuple[Any, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Fields:
-    """Which JSONL keys hold the text, the HTML, the record id and the URL."""
+    """Which record keys hold the text, the HTML, the record id, the URL and the site."""
 
     text: str = "text"
     html: str = "html"
     id: str = "id"
     url: str = "url"
+    site: str = "site"
 
 
 @dataclass(slots=True)
@@ -60,9 +77,11 @@ class Record:
 
     id: the record's id (the id field, else the line number; the path for a file).
     content: the text or HTML, already decoded.
-    kind: "text" or "html" when the input says which (suffix, JSONL field), else None.
-    original: the parsed JSONL object, kept to write the same record back out.
+    kind: "text" or "html" when the input says which (suffix, field), else None.
+    original: the parsed record (JSONL object, Parquet row, WARC headers), kept to write
+        the same record back out with every other field unchanged.
     where: "path" or "path:line", for messages.
+    site: the site field, when the record has one (else the profile uses the URL's host).
     """
 
     id: str
@@ -72,6 +91,7 @@ class Record:
     original: dict[str, Any] | None = None
     where: str = ""
     explicit_id: bool = False
+    site: str | None = None
 
     @property
     def label(self) -> str:
@@ -98,18 +118,27 @@ class Source:
 
     path: Path | None  # None: stdin
     relpath: PurePath
-    format: str  # "text" | "html" | "jsonl"
+    format: str  # "text" | "html" | "jsonl" | "parquet" | "warc"
 
     @property
     def name(self) -> str:
         return "<stdin>" if self.path is None else str(self.path)
 
+    @property
+    def many(self) -> bool:
+        """True for formats that hold many records (their output is one stream)."""
+        return self.format in ("jsonl", "parquet", "warc")
+
 
 def format_of(path: PurePath) -> str | None:
-    """The input format a file name says: "text", "html", "jsonl", or None (not ours)."""
+    """The input format a file name says, or None (not ours)."""
     name = path.name.lower()
     if name.endswith(JSONL_SUFFIXES):
         return "jsonl"
+    if name.endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    if name.endswith(WARC_SUFFIXES):
+        return "warc"
     return DOC_SUFFIXES.get(path.suffix.lower())
 
 
@@ -153,74 +182,122 @@ def discover(
             yield Source(path, PurePath(path.name), format_of(path) or "text")
 
 
-# -- readers -------------------------------------------------------------------------
+# -- step 1: framing (main process) ----------------------------------------------------
 
 
-def read_source(
-    source: Source, fields: Fields = Fields(), prefer: str = "text"
-) -> Iterator[Record | ReadError]:
-    """The records of one source, in order; problems come out as `ReadError` items.
-
-    prefer: which JSONL field to use when a record has both ("text" or "html").
-    """
+def read_units(source: Source) -> Iterator[tuple[Unit | ReadError, int]]:
+    """The units of one source, in order, each with how many bytes of the source (as
+    stored on disk) have been consumed so far — the progress bar's measure."""
     if source.format == "jsonl":
-        yield from _read_jsonl(source, fields, prefer)
-        return
+        yield from _jsonl_units(source)
+    elif source.format == "parquet":
+        yield from parquet_units(source)
+    elif source.format == "warc":
+        yield from warc_units(source)
+    elif source.path is None:
+        data = sys.stdin.buffer.read()
+        yield ("bytes", source.name, data, None), len(data)
+    else:
+        kind = "html" if source.format == "html" else "text"
+        try:
+            size = source.path.stat().st_size
+        except OSError as exc:
+            yield ReadError(source.name, f"cannot read: {exc.strerror or exc}"), 0
+            return
+        yield ("file", str(source.path), kind), size
+
+
+def _jsonl_units(source: Source) -> Iterator[tuple[Unit | ReadError, int]]:
+    raw: IO[bytes] | None = None
     try:
-        data = sys.stdin.buffer.read() if source.path is None else source.path.read_bytes()
-    except OSError as exc:
-        yield ReadError(source.name, f"cannot read: {exc.strerror or exc}")
+        if source.path is None:
+            handle: IO[bytes] = sys.stdin.buffer
+        else:
+            raw = source.path.open("rb")
+            handle = _decompressing(source.path, raw)
+    except (OSError, MissingExtra) as exc:
+        if raw is not None:
+            raw.close()
+        yield ReadError(source.name, f"cannot read: {getattr(exc, 'strerror', None) or exc}"), 0
         return
-    kind = "html" if source.format == "html" else ("text" if source.path is not None else None)
-    yield Record(id=source.name, content=decode_bytes(data), kind=kind, where=source.name)
-
-
-def _open_lines(source: Source) -> IO[bytes]:
-    if source.path is None:
-        return sys.stdin.buffer
-    if source.path.name.lower().endswith(".gz"):
-        return cast(IO[bytes], gzip.open(source.path, "rb"))
-    return source.path.open("rb")
-
-
-def _read_jsonl(source: Source, fields: Fields, prefer: str) -> Iterator[Record | ReadError]:
+    lineno = pos = 0
     try:
-        handle = _open_lines(source)
-    except OSError as exc:
-        yield ReadError(source.name, f"cannot read: {exc.strerror or exc}")
-        return
-    lineno = 0
-    try:
-        for lineno, raw in enumerate(handle, 1):  # noqa: B007 - lineno is used after the loop
-            if raw.strip():
-                yield _parse_line(raw, f"{source.name}:{lineno}", lineno, fields, prefer)
-    except (OSError, EOFError) as exc:  # truncated or corrupt .gz, I/O error mid-file
-        yield ReadError(f"{source.name}:{lineno + 1}", f"cannot read further: {exc}")
+        for lineno, line in enumerate(handle, 1):  # noqa: B007 - lineno is used after the loop
+            pos = raw.tell() if raw is not None and handle is not raw else pos + len(line)
+            if line.strip():
+                yield ("line", f"{source.name}:{lineno}", lineno, line), pos
+    except (OSError, EOFError, DecompressionError) as exc:  # truncated or corrupt file
+        yield ReadError(f"{source.name}:{lineno + 1}", f"cannot read further: {exc}"), pos
     finally:
-        if source.path is not None:
+        if raw is not None:
             handle.close()
+            raw.close()
 
 
-def _parse_line(raw: bytes, where: str, lineno: int, fields: Fields, prefer: str) -> Record | ReadError:
-    try:
-        obj = json.loads(raw)
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
-        return ReadError(where, f"malformed JSON: {exc}")
-    if not isinstance(obj, dict):
-        return ReadError(where, f"expected a JSON object, got {type(obj).__name__}")
+def _decompressing(path: Path, raw: IO[bytes]) -> IO[bytes]:
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        return cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb"))
+    if name.endswith(".zst"):
+        return zstd_reader(raw)
+    return raw
+
+
+# -- step 2: parsing (worker) ----------------------------------------------------------
+
+
+def unit_record(
+    unit: Unit | ReadError, fields: Fields = Fields(), prefer: str = "text"
+) -> Record | ReadError:
+    """Parse and decode one unit. prefer: which field to use when a record has both
+    a text and an HTML field ("text" or "html")."""
+    if isinstance(unit, ReadError):
+        return unit
+    tag = unit[0]
+    if tag == "line":
+        _, where, lineno, raw = unit
+        try:
+            obj: Any = json.loads(raw)
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+            return ReadError(where, f"malformed JSON: {exc}")
+        if not isinstance(obj, dict):
+            return ReadError(where, f"expected a JSON object, got {type(obj).__name__}")
+        return record_from_object(obj, where, str(lineno), fields, prefer)
+    if tag == "row":
+        _, where, rowno, row = unit
+        return record_from_object(row, where, str(rowno), fields, prefer)
+    if tag == "warc":
+        return warc_record(unit)
+    if tag == "file":
+        _, path, kind = unit
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            return ReadError(path, f"cannot read: {exc.strerror or exc}")
+        return Record(id=path, content=decode_bytes(data), kind=kind, where=path)
+    _, name, data, kind = unit  # "bytes": stdin
+    return Record(id=name, content=decode_bytes(data), kind=kind, where=name)
+
+
+def record_from_object(
+    obj: dict[str, Any], where: str, fallback_id: str, fields: Fields = Fields(), prefer: str = "text"
+) -> Record | ReadError:
+    """A JSONL object or Parquet row as a Record: the text or HTML field, id, URL, site."""
     raw_id = obj.get(fields.id)
     explicit = isinstance(raw_id, str | int) and not isinstance(raw_id, bool) and str(raw_id) != ""
-    rid = str(raw_id) if explicit else str(lineno)
+    rid = str(raw_id) if explicit else fallback_id
     order = (fields.html, fields.text) if prefer == "html" else (fields.text, fields.html)
     for key in order:
         value = obj.get(key)
         if value is None:
             continue
+        if isinstance(value, bytes):
+            value = decode_bytes(value)
         if not isinstance(value, str):
             return ReadError(
                 where, f"field {key!r} is {type(value).__name__}, not a string", rid if explicit else None
             )
-        url = obj.get(fields.url)
+        url, site = obj.get(fields.url), obj.get(fields.site)
         return Record(
             id=rid,
             content=value,
@@ -229,6 +306,7 @@ def _parse_line(raw: bytes, where: str, lineno: int, fields: Fields, prefer: str
             original=obj,
             where=where,
             explicit_id=explicit,
+            site=site if isinstance(site, str) and site else None,
         )
     return ReadError(
         where,
@@ -237,142 +315,9 @@ def _parse_line(raw: bytes, where: str, lineno: int, fields: Fields, prefer: str
     )
 
 
-# -- writers -------------------------------------------------------------------------
-
-
-def jsonl_output(record: Record, result: Result, fields: Fields = Fields()) -> dict[str, Any]:
-    """The record as it goes out: every field kept, the text field set to the clean text,
-    and `removed` / `repairs` added (the HTML field, if any, is left as it was)."""
-    out = dict(record.original or {})
-    out[fields.text] = result.text
-    out["removed"] = [r.to_dict() for r in result.removed]
-    out["repairs"] = [r.to_dict() for r in result.repairs]
-    return out
-
-
-def _json_line(obj: dict[str, Any]) -> str:
-    return json.dumps(obj, ensure_ascii=False) + "\n"
-
-
-def _doc_text(result: Result) -> str:
-    return result.text + "\n" if result.text else ""
-
-
-def atomic_write(dest: Path, data: bytes) -> None:
-    """Write a whole file atomically: temp file in the same directory, then rename."""
-    with _AtomicFile(dest) as fh:
-        fh.write(data)
-    # _AtomicFile commits on a clean exit
-
-
-class _AtomicFile:
-    """A binary file that appears at `dest` only when closed without an exception."""
-
-    def __init__(self, dest: Path) -> None:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        self.dest = dest
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
-        self.tmp = Path(tmp)
-        self.fh: IO[bytes] = os.fdopen(fd, "wb")
-
-    def __enter__(self) -> IO[bytes]:
-        return self.fh
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is None:
-            self.commit()
-        else:
-            self.abort()
-
-    def commit(self) -> None:
-        self.fh.close()
-        os.replace(self.tmp, self.dest)
-
-    def abort(self) -> None:
-        self.fh.close()
-        self.tmp.unlink(missing_ok=True)
-
-
-class Sink:
-    """Where the results of one source go. Use as a context manager: an exception aborts."""
-
-    def write(self, record: Record, result: Result) -> None:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        """Finish: the output appears (files) or is flushed (stdout)."""
-
-    def abort(self) -> None:
-        """Give up: nothing of this source's output is left behind."""
-
-    def __enter__(self) -> Sink:
-        return self
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
-
-
-class _DocFileSink(Sink):
-    """One document -> one file, written atomically when its result arrives."""
-
-    def __init__(self, dest: Path) -> None:
-        self.dest = dest
-
-    def write(self, record: Record, result: Result) -> None:
-        atomic_write(self.dest, _doc_text(result).encode("utf-8"))
-
-
-class _JsonlFileSink(Sink):
-    """Many records -> one JSONL file (gzip when its name ends in .gz), renamed into place at close."""
-
-    def __init__(self, dest: Path, fields: Fields) -> None:
-        self.fields = fields
-        self.file = _AtomicFile(dest)
-        self.gz: gzip.GzipFile | None = None
-        if dest.name.lower().endswith(".gz"):
-            self.gz = gzip.GzipFile(filename="", mode="wb", fileobj=self.file.fh, mtime=0)
-
-    def write(self, record: Record, result: Result) -> None:
-        data = _json_line(jsonl_output(record, result, self.fields)).encode("utf-8")
-        (self.gz or self.file.fh).write(data)
-
-    def close(self) -> None:
-        if self.gz is not None:
-            self.gz.close()
-        self.file.commit()
-
-    def abort(self) -> None:
-        self.file.abort()
-
-
-def open_file_sink(source: Source, dest: Path, fields: Fields = Fields()) -> Sink:
-    """The sink that writes `source`'s results to `dest` in the source's own format."""
-    if source.format == "jsonl":
-        return _JsonlFileSink(dest, fields)
-    return _DocFileSink(dest)
-
-
-@dataclass
-class StdoutSink(Sink):
-    """Everything to one stream: documents as clean text (a blank line between two
-    documents), JSONL records as JSON lines. One instance serves the whole run."""
-
-    stream: IO[str]
-    fields: Fields = field(default_factory=Fields)
-    docs: int = 0
-
-    def write(self, record: Record, result: Result) -> None:
-        if record.original is not None:
-            self.stream.write(_json_line(jsonl_output(record, result, self.fields)))
-        else:
-            if self.docs:
-                self.stream.write("\n")
-            self.stream.write(_doc_text(result))
-            self.docs += 1
-        self.stream.flush()
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self.stream.flush()
+def read_source(
+    source: Source, fields: Fields = Fields(), prefer: str = "text"
+) -> Iterator[Record | ReadError]:
+    """The records of one source, in order, in this process (explain, learn, tests)."""
+    for unit, _ in read_units(source):
+        yield unit_record(unit, fields, prefer)

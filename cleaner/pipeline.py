@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import classify, context, dedupe, fix, segment
 from .config import Config
 from .errors import InputError
 from .model import Removal, Repair, Result
 from .rules import RuleSet, load_rules
+
+if TYPE_CHECKING:
+    from .profile import Profile
 
 _HTML_SNIFF = ("<!doctype html", "<html", "<head", "<body", "<?xml", "<!--", "<div", "<meta")
 
@@ -23,13 +26,21 @@ def looks_like_html(text: str) -> bool:
 class Cleaner:
     """A reusable cleaner: rules are compiled once, then `clean` is cheap per document."""
 
-    def __init__(self, config: Config | None = None, **options: Any) -> None:
+    def __init__(
+        self, config: Config | None = None, *, profile: Profile | None = None, **options: Any
+    ) -> None:
         base = config or Config()
         self.config = base.with_(**options) if options else base
         self.rules: RuleSet = load_rules(self.config.langs)
+        self.profile = profile  # learned per-site boilerplate (`cleaner learn`), removed as site-repeated
 
-    def clean(self, source: str | bytes, url: str | None = None, kind: str | None = None) -> Result:
-        """Clean one document (text or HTML; bytes are decoded first)."""
+    def clean(
+        self, source: str | bytes, url: str | None = None, kind: str | None = None, *, site: str | None = None
+    ) -> Result:
+        """Clean one document (text or HTML; bytes are decoded first).
+
+        site: the document's site for a learned profile; by default the URL's host.
+        """
         kind = kind or self.config.kind
         if isinstance(source, bytes | bytearray):
             from .decode import decode_bytes
@@ -45,9 +56,16 @@ class Cleaner:
             return clean_html(self, source, url)
         if kind != "text":
             raise InputError(f"kind must be 'auto', 'text' or 'html', not {kind!r}")
-        return self.clean_text(source, url)
+        return self.clean_text(source, url, site=site)
 
-    def clean_text(self, text: str, url: str | None = None, metadata: dict[str, Any] | None = None) -> Result:
+    def clean_text(
+        self,
+        text: str,
+        url: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        *,
+        site: str | None = None,
+    ) -> Result:
         """Clean already-extracted text (the text path of the pipeline)."""
         repairs: list[Repair] = []
         if self.config.repair:
@@ -57,6 +75,8 @@ class Cleaner:
         context.revise(blocks, self.rules, self.config)
         if self.config.dedupe:
             dedupe.dedupe(blocks, self.config)
+        if self.profile is not None:
+            self.profile.apply(blocks, site or url)
         context.trim_tail(blocks, self.rules, self.config)
         meta: dict[str, Any] = dict(metadata or {})
         if url:

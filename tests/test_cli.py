@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -146,10 +147,12 @@ def test_failing_record_does_not_stop_the_batch(
 ) -> None:
     real = Cleaner.clean
 
-    def flaky(self: Cleaner, source: str | bytes, url: str | None = None, kind: str | None = None) -> Result:
+    def flaky(
+        self: Cleaner, source: str | bytes, url: str | None = None, kind: str | None = None, **kw: Any
+    ) -> Result:
         if isinstance(source, str) and source.startswith("Just one"):
             raise RuntimeError("boom")
-        return real(self, source, url=url, kind=kind)
+        return real(self, source, url=url, kind=kind, **kw)
 
     monkeypatch.setattr(Cleaner, "clean", flaky)
     out = tmp_path / "out"

@@ -9,20 +9,17 @@ from pathlib import Path, PurePath
 
 import pytest
 
-from cleaner.io import (
-    Fields,
-    ReadError,
-    Record,
-    Source,
-    StdoutSink,
-    atomic_write,
-    discover,
-    format_of,
-    jsonl_output,
-    open_file_sink,
-    read_source,
-)
+from cleaner.io import Fields, ReadError, Record, Source, discover, format_of, read_source
 from cleaner.model import Removal, Repair, Result
+from cleaner.writers import (
+    StdoutWriter,
+    atomic_write,
+    json_line,
+    jsonl_output,
+    mirrored_name,
+    open_writer,
+    output_format,
+)
 
 
 def _jsonl(path: Path, *lines: str) -> Source:
@@ -176,36 +173,57 @@ def test_atomic_write_replaces_and_leaves_no_temp(tmp_path: Path) -> None:
     assert sorted(p.name for p in dest.parent.iterdir()) == ["out.txt"]
 
 
-def test_jsonl_sink_appears_only_on_close_and_abort_keeps_old(tmp_path: Path) -> None:
+def test_jsonl_writer_appears_only_on_commit_and_resumes_at_a_checkpoint(tmp_path: Path) -> None:
     dest = tmp_path / "d.jsonl"
     dest.write_text("old\n")
-    source = Source(tmp_path / "in.jsonl", PurePath("in.jsonl"), "jsonl")
-    rec = Record("1", "x", original={"text": "x"})
-    with pytest.raises(RuntimeError), open_file_sink(source, dest) as sink:
-        sink.write(rec, _result())
-        raise RuntimeError("crash mid-file")
-    assert dest.read_text() == "old\n"
+    w = open_writer(dest)
+    w.write(b'{"n": 1}\n')
+    pos = w.checkpoint()
+    w.write(b'{"n": 2}\n')  # written after the checkpoint: a resumed run cuts it off
+    w.close_partial()
+    assert dest.read_text() == "old\n"  # nothing replaced until commit
+    w = open_writer(dest, resume_at=pos)
+    w.write(b'{"n": 3}\n')
+    w.commit()
+    assert [json.loads(x)["n"] for x in dest.read_text().splitlines()] == [1, 3]
     assert [p.name for p in tmp_path.iterdir()] == ["d.jsonl"]
-    with open_file_sink(source, dest) as sink:
-        sink.write(rec, _result())
-    assert json.loads(dest.read_text())["text"] == "kept"
+    assert oct(dest.stat().st_mode & 0o777) != oct(0o600)  # the usual mode, not mkstemp's
 
 
-def test_jsonl_gz_sink_writes_gzip(tmp_path: Path) -> None:
-    dest = tmp_path / "d.jsonl.gz"
-    source = Source(tmp_path / "in.jsonl.gz", PurePath("in.jsonl.gz"), "jsonl")
-    with open_file_sink(source, dest) as sink:
-        sink.write(Record("1", "x", original={"text": "x", "n": 1}), _result("é"))
-    (line,) = gzip.decompress(dest.read_bytes()).decode().splitlines()
-    assert json.loads(line)["text"] == "é" and json.loads(line)["n"] == 1
+@pytest.mark.parametrize("name", ["d.jsonl.gz", "d.jsonl.zst"])
+def test_compressed_writer_survives_a_cut_at_a_checkpoint(tmp_path: Path, name: str) -> None:
+    if name.endswith(".zst"):
+        pytest.importorskip("zstandard")
+    dest = tmp_path / name
+    w = open_writer(dest)
+    w.write(json_line({"text": "é", "n": 1}))
+    pos = w.checkpoint()
+    w.write(json_line({"n": 2}))
+    w.close_partial()
+    w = open_writer(dest, resume_at=pos)
+    w.write(json_line({"n": 3}))
+    w.commit()
+    source = Source(dest, PurePath(name), "jsonl")
+    recs = [r for r in read_source(source, Fields(text="text", html="none"))]
+    assert len(recs) == 2 and isinstance(recs[0], Record) and recs[0].content == "é"
+    assert isinstance(recs[1], ReadError) and recs[1].id is None  # {"n": 3} has no text field: an error item
 
 
-def test_stdout_sink_separates_documents() -> None:
-    buf = io.StringIO()
-    with StdoutSink(buf) as sink:
-        sink.write(Record("a", "x"), _result("one\ntwo"))
-        sink.write(Record("b", "y"), _result("three"))
-        sink.write(Record("c", "z", original={"text": "z"}), _result("four"))
-    lines = buf.getvalue().split("\n")
+def test_output_names_and_formats() -> None:
+    assert output_format(PurePath("x.parquet")) == "parquet"
+    assert output_format(PurePath("x.jsonl.zst")) == "jsonl"
+    assert output_format(PurePath("x.txt")) == "doc"
+    warc = Source(Path("c.warc.gz"), PurePath("sub/c.warc.gz"), "warc")
+    assert mirrored_name(warc) == PurePath("sub/c.jsonl.gz")
+    assert mirrored_name(Source(Path("p.html"), PurePath("p.html"), "html")) == PurePath("p.txt")
+
+
+def test_stdout_writer_separates_documents() -> None:
+    buf = io.BytesIO()
+    w = StdoutWriter(buf)
+    w.write(("doc", b"one\ntwo\n"))
+    w.write(("doc", b"three\n"))
+    w.write(("rec", json_line({"text": "four"})))
+    lines = buf.getvalue().decode().split("\n")
     assert lines[:4] == ["one", "two", "", "three"]
     assert json.loads(lines[4])["text"] == "four"

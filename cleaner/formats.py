@@ -1,0 +1,184 @@
+"""The input and output formats that need optional packages: zstd, Parquet, WARC.
+
+The core install stays light (issue 4): each format imports its package only when a
+file of that format is actually read or written, and a missing package becomes a clear
+per-source error that names the extra to install (`pip install 'cleaner[parquet]'`),
+as datatrove does when a step is built — never an ImportError traceback mid-batch.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING, Any, cast
+
+from .decode import decode_bytes
+
+if TYPE_CHECKING:
+    from .io import ReadError, Record, Source, Unit
+
+__all__ = [
+    "DecompressionError",
+    "MissingExtra",
+    "need",
+    "parquet_units",
+    "warc_record",
+    "warc_units",
+    "zstd_reader",
+    "zstd_writer",
+]
+
+#: Rows per Parquet read batch: small enough to stay flat in memory, big enough to be fast.
+PARQUET_BATCH = 256
+
+
+class MissingExtra(ImportError):
+    """An optional package is needed for this format; the message says how to install it."""
+
+
+class DecompressionError(Exception):
+    """A compressed stream is corrupt (zstandard raises its own ZstdError)."""
+
+
+def need(module: str, extra: str, what: str) -> Any:
+    """Import an optional module, or raise MissingExtra naming the extra that brings it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingExtra(
+            f"{what} needs the {module.split('.')[0]} package: pip install 'cleaner[{extra}]'"
+        ) from exc
+
+
+# -- zstd ------------------------------------------------------------------------------
+
+
+class _ZstdLines:
+    """Wrap zstandard's stream reader as an iterable of lines, turning ZstdError into ours."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        zstd = need("zstandard", "zstd", "reading .zst")
+        import io
+
+        self._error = zstd.ZstdError
+        self._reader = io.BufferedReader(zstd.ZstdDecompressor().stream_reader(raw, closefd=False))
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self._reader
+        except self._error as exc:
+            raise DecompressionError(f"corrupt zstd stream: {exc}") from exc
+
+    def close(self) -> None:
+        self._reader.close()
+
+
+def zstd_reader(raw: IO[bytes]) -> IO[bytes]:
+    """Lines of a .zst file (concatenated frames, as resumed runs write them, are fine)."""
+    return cast(IO[bytes], _ZstdLines(raw))
+
+
+def zstd_writer(raw: IO[bytes]) -> Any:
+    """A zstd compressor writing into `raw`; `.flush(FLUSH_FRAME)` ends a frame, so a file
+    can be cut after any frame and still decompress (what resume relies on)."""
+    zstd = need("zstandard", "zstd", "writing .zst")
+    return zstd.ZstdCompressor(level=3).stream_writer(raw, closefd=False)
+
+
+def zstd_flush_frame(writer: Any) -> None:
+    zstd = need("zstandard", "zstd", "writing .zst")
+    writer.flush(zstd.FLUSH_FRAME)
+
+
+# -- Parquet -----------------------------------------------------------------------------
+
+
+def parquet_units(source: Source) -> Iterator[tuple[Unit | ReadError, int]]:
+    """Rows of a Parquet file as units, read one row batch at a time (memory stays flat).
+
+    Progress is the row's share of the file size (Parquet has no byte offsets per row).
+    """
+    from .io import ReadError
+
+    try:
+        pq = need("pyarrow.parquet", "parquet", "reading Parquet")
+        assert source.path is not None
+        pfile = pq.ParquetFile(source.path)
+    except Exception as exc:  # MissingExtra, not a Parquet file, unreadable
+        yield ReadError(source.name, f"cannot read: {exc}"), 0
+        return
+    total = max(1, pfile.metadata.num_rows)
+    size = source.path.stat().st_size
+    rowno = 0
+    try:
+        for batch in pfile.iter_batches(batch_size=PARQUET_BATCH):
+            for row in batch.to_pylist():
+                rowno += 1
+                yield ("row", f"{source.name}:{rowno}", rowno, row), size * rowno // total
+    except Exception as exc:  # a corrupt page or column chunk
+        yield ReadError(f"{source.name}:{rowno + 1}", f"cannot read further: {exc}"), size
+
+
+def parquet_schema_of(path: str) -> Any:
+    pq = need("pyarrow.parquet", "parquet", "reading Parquet")
+    return pq.read_schema(path)
+
+
+# -- WARC ------------------------------------------------------------------------------
+
+_DOC_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+
+
+def warc_units(source: Source) -> Iterator[tuple[Unit | ReadError, int]]:
+    """Response and resource records of a WARC file (.warc, .warc.gz) holding HTML or text.
+
+    Other records (requests, metadata, images, PDFs) are not documents and are skipped:
+    a crawl is mostly those, and reporting each as an error would drown the real ones.
+    """
+    from .io import ReadError
+
+    try:
+        warc = need("fastwarc.warc", "warc", "reading WARC")
+        assert source.path is not None
+        fh = source.path.open("rb")
+    except (MissingExtra, OSError) as exc:
+        yield ReadError(source.name, f"cannot read: {getattr(exc, 'strerror', None) or exc}"), 0
+        return
+    n = 0
+    types = warc.WarcRecordType.response | warc.WarcRecordType.resource
+    try:
+        for rec in warc.ArchiveIterator(fh, record_types=types, parse_http=True):
+            n += 1
+            ctype = (rec.http_content_type if rec.is_http else rec.headers.get("Content-Type")) or ""
+            if not ctype.lower().startswith(_DOC_TYPES):
+                continue
+            headers = {
+                "id": rec.record_id,
+                "url": rec.headers.get("WARC-Target-URI"),
+                "date": rec.headers.get("WARC-Date"),
+                "content_type": ctype,
+            }
+            kind = "text" if ctype.lower().startswith("text/plain") else "html"
+            body = rec.reader.read()
+            yield ("warc", f"{source.name}#{n}", headers, rec.http_charset, kind, body), fh.tell()
+    except Exception as exc:  # truncated or corrupt archive
+        yield ReadError(f"{source.name}#{n + 1}", f"cannot read further: {exc}"), fh.tell()
+    finally:
+        fh.close()
+
+
+def warc_record(unit: Unit) -> Record | ReadError:
+    """A WARC unit as a Record: its id and URL from the WARC headers, the body decoded
+    with the HTTP-declared charset (then the document's own, then a guess)."""
+    from .io import Record
+
+    _, where, headers, charset, kind, body = unit
+    return Record(
+        id=str(headers.get("id") or where),
+        content=decode_bytes(body, declared=charset),
+        url=headers.get("url") or None,
+        kind=kind,
+        original=dict(headers),
+        where=where,
+        explicit_id=bool(headers.get("id")),
+    )

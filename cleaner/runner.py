@@ -1,0 +1,362 @@
+"""One `cleaner clean` run: sources to outputs, with the journal, the progress bar and the summary.
+
+The runner decides where each source's output goes (mirrored names under an output
+directory, one named file, or stdout), plans the units to clean (skipping what an
+earlier run of the same command finished), and applies the outcomes that
+`cleaner.batch` returns in input order: each unit gives exactly one output record or
+one error record (stderr, and --errors FILE as JSON lines with the record's id). Every
+couple of seconds it checkpoints the open output and the side files into the journal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from . import batch
+from .batch import Job, Outcome, Planned, Stats
+from .io import STDIN, ReadError, Source, discover, read_units
+from .journal import Journal, ResumeState, journal_path
+from .writers import SideFile, StdoutWriter, Writer, mirrored_name, open_writer, output_format
+
+__all__ = ["CleanRun", "RunOptions"]
+
+PROG = "cleaner"
+
+
+@dataclass
+class RunOptions:
+    """What `cleaner clean` was asked to do."""
+
+    inputs: list[str]
+    output: str | None = None
+    errors: str | None = None
+    removed: str | None = None
+    workers: int = 1
+    progress: bool | None = None  # None: on a terminal
+    quiet: bool = False
+    stdin_format: str = "text"
+    job: Job = field(default_factory=Job)
+    checkpoint_secs: float = 2.0
+
+
+@dataclass
+class _SourceState:
+    source: Source
+    out: str  # "doc" | "jsonl" | "parquet" | "stdout"
+    dest: Path | None
+    skip: int = 0  # units finished by an earlier run
+    resume_at: int | None = None
+    units: int = 0
+    pos: int = 0
+    writer: Writer | None = None
+
+
+def _output_is_file(output: str, inputs: list[str]) -> bool:
+    if len(inputs) != 1 or output.endswith(("/", os.sep)) or os.path.isdir(output):
+        return False
+    return inputs[0] == STDIN or not os.path.isdir(inputs[0])
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+class CleanRun:
+    """Run `cleaner clean` once; `execute()` returns the exit code (0, 1, or 130)."""
+
+    def __init__(self, opts: RunOptions, stdout: IO[bytes], stderr: IO[str]) -> None:
+        self.opts = opts
+        self.stdout_writer = StdoutWriter(stdout)
+        self.stderr = stderr
+        self.stats = Stats()
+        self.stop = False
+        self.out_file: Path | None = None
+        self.out_dir: Path | None = None
+        if opts.output is not None:
+            if _output_is_file(opts.output, opts.inputs):
+                self.out_file = Path(opts.output)
+            else:
+                self.out_dir = Path(opts.output)
+        self.written: set[Path] = set()
+        self.journal: Journal | None = None
+        self.resume = ResumeState()
+        self.errors: SideFile | None = None
+        self.removed: SideFile | None = None
+        self.current: _SourceState | None = None
+        self.last_checkpoint = time.monotonic()
+        self.bar: Any = None
+        self.resumed_records = 0
+
+    # -- setup -----------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        opts = self.opts
+        target = self.out_file or self.out_dir
+        if target is not None and STDIN not in opts.inputs:
+            sig = batch.signature(
+                {
+                    "inputs": opts.inputs,
+                    "output": opts.output,
+                    "errors": opts.errors,
+                    "removed": opts.removed,
+                    "profile": opts.job.profile,
+                    "job": repr((opts.job.config, opts.job.fields, opts.job.prefer, opts.job.kind)),
+                }
+            )
+            self.journal, state = Journal.open(journal_path(target, self.out_dir is not None), sig)
+            if state is not None:
+                self.resume = state
+                self.resumed_records = state.records
+                self._say(
+                    f"resuming an interrupted run: {len(state.done)} source(s) and "
+                    f"{state.records} record(s) already done"
+                )
+        resuming = self.journal is not None and bool(
+            self.resume.done or self.resume.partial or self.resume.records
+        )
+        if opts.errors:
+            self.errors = SideFile(Path(opts.errors), self.resume.errors_at if resuming else None)
+        if opts.removed:
+            self.removed = SideFile(Path(opts.removed), self.resume.removed_at if resuming else None)
+
+    def _say(self, message: str) -> None:
+        line = f"{PROG}: {message}\n"
+        if self.bar is not None:
+            self.bar.write(line.rstrip("\n"), file=self.stderr)
+        else:
+            self.stderr.write(line)
+            self.stderr.flush()
+
+    # -- planning ----------------------------------------------------------------------------
+
+    def _sources(self) -> Iterator[Source]:
+        exclude = self.out_dir.resolve() if self.out_dir is not None else None
+        return discover(self.opts.inputs, stdin_format=self.opts.stdin_format, exclude=exclude)
+
+    def _state(self, source: Source) -> _SourceState | str:
+        """Where this source's output goes, or why it cannot be written."""
+        if self.out_file is None and self.out_dir is None:
+            return _SourceState(source, "stdout", None)
+        dest = (
+            self.out_file if self.out_file is not None else (self.out_dir or Path()) / mirrored_name(source)
+        )
+        if source.path is not None and _same_file(dest, source.path):
+            return f"output {dest} would overwrite the input; skipped"
+        key = dest.resolve()
+        if key in self.written:
+            return f"output {dest} was already written from another input; skipped"
+        self.written.add(key)
+        fmt = output_format(dest)
+        if source.many and fmt == "doc":
+            fmt = "jsonl"
+        state = _SourceState(source, fmt, dest)
+        if source.name in self.resume.partial:
+            state.skip, state.resume_at = self.resume.partial[source.name]
+        return state
+
+    def plan(self) -> Iterator[Planned]:
+        for source in self._sources():
+            state = self._state(source)
+            if isinstance(state, str):
+                dead = _SourceState(source, "stdout", None)
+                yield dead, ReadError(source.name, state), 0
+                yield dead, None, 0
+                continue
+            if source.name in self.resume.done:
+                self._advance(state, self._size(source))
+                continue
+            pos = 0
+            for i, (unit, pos) in enumerate(read_units(source)):
+                if i < state.skip:
+                    self._advance(state, pos)
+                    continue
+                yield state, unit, pos
+            yield state, None, pos
+
+    @staticmethod
+    def _size(source: Source) -> int:
+        try:
+            return source.path.stat().st_size if source.path is not None else 0
+        except OSError:
+            return 0
+
+    def _advance(self, state: _SourceState, pos: int) -> None:
+        if self.bar is not None and pos > state.pos:
+            self.bar.update(pos - state.pos)
+        state.pos = max(state.pos, pos)
+
+    # -- applying outcomes ---------------------------------------------------------------------
+
+    def _writer(self, state: _SourceState) -> Writer:
+        if state.writer is None:
+            if state.out == "stdout" or state.dest is None:
+                state.writer = self.stdout_writer
+            else:
+                state.writer = open_writer(state.dest, state.resume_at)
+                state.units = state.skip
+        return state.writer
+
+    def handle(self, planned: list[Planned], outcomes: list[Outcome]) -> None:
+        results = iter(outcomes)
+        for state, unit, pos in planned:
+            if unit is None:
+                self._finish(state)
+                continue
+            outcome = next(results)
+            self.current = state if state.source.many else None
+            if outcome[0] == "ok":
+                try:
+                    self._writer(state).write(outcome[1])
+                    if outcome[2] is not None and self.removed is not None:
+                        self.removed.write(outcome[2])
+                except (OSError, ValueError) as exc:
+                    where = state.source.name
+                    outcome = ("err", {"where": where, "id": None, "error": f"cannot write: {exc}"}, where)
+            if outcome[0] == "err":
+                self._report(outcome)
+            state.units += 1
+            self.stats.add(outcome)
+            self._advance(state, pos)
+        self._progress()
+        if time.monotonic() - self.last_checkpoint >= self.opts.checkpoint_secs:
+            self.checkpoint()
+
+    def _report(self, outcome: Outcome) -> None:
+        entry, label = outcome[1], outcome[2]
+        self._say(f"{label}: {entry['error']}")
+        if self.errors is not None:
+            self.errors.write(entry)
+
+    def _finish(self, state: _SourceState) -> None:
+        if state.out != "stdout":
+            try:
+                self._writer(state).commit()
+            except OSError as exc:
+                name = state.source.name
+                self._report(
+                    ("err", {"where": name, "id": None, "error": f"cannot write output: {exc}"}, name)
+                )
+                self.stats.errors += 1
+        self.current = None
+        if self.journal is not None:
+            self.journal.done(state.source.name, *self._side_positions(), self._records())
+
+    def _side_positions(self, sync: bool = False) -> tuple[int, int]:
+        err = self.errors.tell(sync) if self.errors is not None else 0
+        rem = self.removed.tell(sync) if self.removed is not None else 0
+        return err, rem
+
+    def _records(self) -> int:
+        return self.resumed_records + self.stats.docs + self.stats.errors
+
+    def checkpoint(self) -> None:
+        """Make what is written durable and record it in the journal."""
+        self.last_checkpoint = time.monotonic()
+        if self.journal is None:
+            self.stdout_writer.checkpoint()
+            return
+        state = self.current
+        if state is not None and state.writer is not None:
+            pos = state.writer.checkpoint(sync=True)
+            err, rem = self._side_positions(sync=True)
+            self.journal.checkpoint(state.source.name, state.units, pos, err, rem, self._records(), sync=True)
+
+    # -- progress and summary --------------------------------------------------------------------
+
+    def _start_bar(self) -> None:
+        show = self.opts.progress
+        if show is None:
+            show = hasattr(self.stderr, "isatty") and self.stderr.isatty() and not self.opts.quiet
+        if not show:
+            return
+        from tqdm import tqdm
+
+        total = batch.sizes(list(self._sources()))
+        self.bar = tqdm(
+            total=total or None, unit="B", unit_scale=True, unit_divisor=1000,
+            desc=PROG, file=self.stderr, smoothing=0.05, mininterval=0.5, dynamic_ncols=True,
+        )  # fmt: skip
+        self.started = time.monotonic()
+
+    def _progress(self) -> None:
+        if self.bar is None:
+            return
+        elapsed = max(1e-9, time.monotonic() - self.started)
+        done = self.stats.docs + self.stats.errors
+        self.bar.set_postfix_str(
+            f"{done:,} docs, {done / elapsed:,.0f} docs/s, {self.stats.errors} errors", refresh=False
+        )
+
+    def summary(self, elapsed: float) -> str:
+        s = self.stats
+        secs = max(elapsed, 1e-9)
+        lines = [
+            f"{s.docs:,} documents, {s.errors:,} errors in {elapsed:.1f} s "
+            f"({s.chars_in / 1e6 / secs:.1f} M chars/s, {(s.docs + s.errors) / secs:,.0f} docs/s, "
+            f"{self.opts.workers} worker{'s' if self.opts.workers != 1 else ''})"
+        ]
+        if self.resumed_records:
+            lines.append(f"resumed: {self.resumed_records:,} records were done by the interrupted run")
+        removed = sum(s.removed.values())
+        share = f" ({100 * removed / s.chars_in:.1f}% of {s.chars_in:,})" if s.chars_in else ""
+        detail = ", ".join(f"{k} {v:,}" for k, v in sorted(s.removed.items(), key=lambda kv: -kv[1]))
+        lines.append(f"removed {removed:,} chars{share}" + (f": {detail}" if detail else ""))
+        lines.append(f"repairs: {s.repairs:,}")
+        return "".join(f"{PROG}: {line}\n" for line in lines)
+
+    # -- the run ---------------------------------------------------------------------------------
+
+    def execute(self) -> int:
+        start = time.monotonic()
+        self._open()
+        self._start_bar()
+        previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+        finished = False
+        try:
+            finished = batch.run_batches(
+                self.plan(), self.opts.job, self.opts.workers, self.handle, lambda: self.stop
+            )
+        except batch.WorkerCrash as exc:
+            self._say(f"a worker process died ({exc}); run the same command again to resume")
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            self._close(finished)
+        if not finished:
+            self._say(f"interrupted after {self._records():,} records; run the same command again to resume")
+            return 130
+        if self.stats.docs + self.stats.errors == 0 and not self.resumed_records:
+            self._say(f"no input records found in {' '.join(self.opts.inputs)}")
+        if not self.opts.quiet:
+            self.stderr.write(self.summary(time.monotonic() - start))
+        return 1 if self.stats.errors else 0
+
+    def _on_signal(self, signum: int, frame: Any) -> None:
+        self.stop = True
+
+    def _close(self, finished: bool) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+        if not finished:
+            with contextlib.suppress(OSError):
+                self.checkpoint()
+            if self.current is not None and self.current.writer is not None:
+                self.current.writer.close_partial()
+        for side in (self.errors, self.removed):
+            if side is not None:
+                side.close()
+        if self.journal is not None:
+            self.journal.close(finished)
+        with contextlib.suppress(OSError, ValueError):
+            self.stdout_writer.checkpoint()
