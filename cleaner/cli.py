@@ -108,6 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show a progress bar")
     clean.add_argument(
+        "--checkpoint-every",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="how often the resume journal is brought up to date (default: %(default)s)",
+    )
+    clean.add_argument(
         "-q", "--quiet", action="store_true", help="no summary at the end (errors still shown)"
     )
     _add_common(clean)
@@ -219,6 +226,7 @@ def cmd_clean(args: argparse.Namespace, config: Config) -> int:
         progress=args.progress,
         quiet=args.quiet,
         stdin_format=args.stdin_format,
+        checkpoint_secs=args.checkpoint_every,
         job=Job(
             config=config,
             fields=_fields(args),

@@ -188,6 +188,10 @@ class Learner:
 
     def dump(self, path: str | Path) -> None:
         """Write the raw counts (before thresholds) for a later merge."""
+        Path(path).write_text(self.dumps(), encoding="utf-8")
+
+    def dumps(self) -> str:
+        """The raw counts (before thresholds) as JSON, for a later merge."""
         sites = {
             k: {
                 "docs": s.docs,
@@ -203,11 +207,16 @@ class Learner:
             "floor": self.floor,
             "sites": sites,
         }
-        Path(path).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        return json.dumps(data, ensure_ascii=False)
 
     @classmethod
     def load_counts(cls, path: str | Path, **params: Any) -> Learner:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls.loads(Path(path).read_text(encoding="utf-8"), **params)
+
+    @classmethod
+    def loads(cls, text: str, **params: Any) -> Learner:
+        """Counts written by `dumps`, with this run's thresholds."""
+        data = json.loads(text)
         learner = cls(**params)
         learner.docs, learner.unsited, learner.floor = data["docs"], data["unsited"], data["floor"]
         for key, raw in data["sites"].items():
@@ -248,16 +257,26 @@ class Profile:
         return n
 
     def save(self, path: str | Path) -> None:
+        Path(path).write_text(self.dumps(), encoding="utf-8")
+
+    def dumps(self) -> str:
         data = {"format": FORMAT, "version": VERSION, "normalise": "ccnet", "hash": "blake2b-64",
                 "params": self.params, "stats": self.stats, "sites": self.sites}  # fmt: skip
-        Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        return json.dumps(data, ensure_ascii=False, indent=1)
 
     @classmethod
     def load(cls, path: str | Path) -> Profile:
         """Read a profile written by `cleaner learn`; ValueError says what is wrong with it."""
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            return cls.loads(Path(path).read_text(encoding="utf-8"), str(path))
+        except OSError as exc:
+            raise ValueError(f"cannot read profile {path}: {exc.strerror or exc}") from exc
+
+    @classmethod
+    def loads(cls, text: str, path: str = "profile") -> Profile:
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
             raise ValueError(f"cannot read profile {path}: {exc}") from exc
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
             raise ValueError(

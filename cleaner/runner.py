@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from . import batch
+from . import batch, formats
 from .batch import Job, Outcome, Planned, Stats
 from .io import STDIN, ReadError, Source, discover, read_units
 from .journal import Journal, ResumeState, journal_path
@@ -159,6 +159,11 @@ class CleanRun:
         fmt = output_format(dest)
         if source.many and fmt == "doc":
             fmt = "jsonl"
+        if fmt == "parquet":
+            try:
+                formats.need("pyarrow.parquet", "parquet", "writing Parquet")
+            except formats.MissingExtra as exc:
+                return str(exc)
         state = _SourceState(source, fmt, dest)
         if source.name in self.resume.partial:
             state.skip, state.resume_at = self.resume.partial[source.name]
@@ -219,7 +224,7 @@ class CleanRun:
                     self._writer(state).write(outcome[1])
                     if outcome[2] is not None and self.removed is not None:
                         self.removed.write(outcome[2])
-                except (OSError, ValueError) as exc:
+                except (OSError, ValueError, formats.MissingExtra) as exc:
                     where = state.source.name
                     outcome = ("err", {"where": where, "id": None, "error": f"cannot write: {exc}"}, where)
             if outcome[0] == "err":
@@ -241,7 +246,7 @@ class CleanRun:
         if state.out != "stdout":
             try:
                 self._writer(state).commit()
-            except OSError as exc:
+            except (OSError, ValueError, formats.MissingExtra) as exc:
                 name = state.source.name
                 self._report(
                     ("err", {"where": name, "id": None, "error": f"cannot write output: {exc}"}, name)

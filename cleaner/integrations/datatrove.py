@@ -1,0 +1,189 @@
+"""cleaner as datatrove pipeline steps: the scale-out path (Slurm, Ray, or one machine).
+
+datatrove (HuggingFace's pipeline library, used for FineWeb) streams `Document`s through
+ordered steps and runs the same pipeline on a laptop (`LocalPipelineExecutor`), a Slurm
+cluster (`SlurmPipelineExecutor`) or Ray (`RayPipelineExecutor`); each task takes a shard
+of the input files. Three steps live here:
+
+- `CleanerStep`: cleans each document in place (text replaced, removals and repairs in
+  its metadata), one document out per document in — a record that fails keeps its text
+  and gets `metadata["cleaner_error"]`, and is counted, so no data is lost. It is what
+  `Cleaner.clean_many` is, one lazily cleaned result per input in order, with the
+  document's URL and site passed along for a learned profile.
+- `LearnProfileMap` and `LearnProfileReduce`: `cleaner learn` as map and reduce. Each
+  map task counts its shard's lines per site (`cleaner.profile.Learner`) and writes
+  the raw counts; the reduce (one task, run after the map) merges them and writes the
+  profile that `CleanerStep(profile=...)` and `cleaner clean --profile` use.
+
+Install with `pip install 'cleaner[datatrove]'`; building a step without datatrove
+raises an ImportError that names the extra (datatrove's own dependency check).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..config import Config
+from ..profile import Learner, Profile
+
+try:
+    from datatrove.pipeline.base import PipelineStep
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise ImportError(
+        "cleaner.integrations.datatrove needs datatrove: pip install 'cleaner[datatrove]'"
+    ) from exc
+
+if TYPE_CHECKING:
+    from datatrove.data import DocumentsPipeline
+
+    from ..pipeline import Cleaner
+
+__all__ = ["CleanerStep", "LearnProfileMap", "LearnProfileReduce"]
+
+
+def _site(metadata: dict[str, Any]) -> str | None:
+    value = metadata.get("site") or metadata.get("url")
+    return value if isinstance(value, str) and value else None
+
+
+class CleanerStep(PipelineStep):
+    """Clean each document's text; removals, repairs and metadata go into doc.metadata.
+
+    config: a cleaner Config (default: the default mode). profile: a path (or datatrove
+    data folder path) of a profile from `cleaner learn` or `LearnProfileReduce`.
+    kind: "text", "html" or "auto" for what doc.text holds. keep_removed: put the
+    removals and repairs in the metadata (they make the output larger).
+    """
+
+    name = "🧹 cleaner"
+    type = "✂️ - FORMAT"
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        profile: str | None = None,
+        kind: str = "text",
+        keep_removed: bool = True,
+    ) -> None:
+        super().__init__()
+        self.config = config or Config()
+        self.profile_path = profile
+        self.kind = kind
+        self.keep_removed = keep_removed
+        self._cleaner: Cleaner | None = None
+
+    def _get_cleaner(self) -> Cleaner:
+        """Built once per task process, not pickled to it (rules compile in the worker)."""
+        if self._cleaner is None:
+            from ..pipeline import Cleaner
+
+            profile = None
+            if self.profile_path:
+                from datatrove.io import get_datafolder
+
+                folder, _, name = str(self.profile_path).rpartition("/")
+                with get_datafolder(folder or ".").open(name, "rt") as fh:
+                    profile = Profile.loads(fh.read(), str(self.profile_path))
+            self._cleaner = Cleaner(self.config, profile=profile)
+        return self._cleaner
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_cleaner"] = None
+        return state
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        cleaner = self._get_cleaner()
+        for doc in data:
+            self.stat_update("documents")
+            meta = doc.metadata
+            try:
+                with self.track_time():
+                    result = cleaner.clean(doc.text, url=meta.get("url"), kind=self.kind, site=_site(meta))
+            except Exception as exc:  # one bad document never stops a task
+                self.stat_update("errors")
+                meta["cleaner_error"] = f"{type(exc).__name__}: {exc}"
+                yield doc
+                continue
+            for reason, chars in result.removed_chars().items():
+                self.stat_update(f"removed_chars_{reason}", value=chars)
+            self.stat_update("repairs", value=sum(r.count for r in result.repairs))
+            doc.text = result.text
+            if self.keep_removed:
+                meta["removed"] = [r.to_dict() for r in result.removed]
+                meta["repairs"] = [r.to_dict() for r in result.repairs]
+            for key, value in result.metadata.items():
+                meta.setdefault(key, value)
+            yield doc
+
+
+class LearnProfileMap(PipelineStep):
+    """Map: count this task's lines per site and write the counts to
+    `<output_folder>/<rank>.counts.json`; documents pass through unchanged."""
+
+    name = "🧮 cleaner learn (map)"
+    type = "📊 - STATS"
+
+    def __init__(self, output_folder: str, budget: int = 2_000_000) -> None:
+        super().__init__()
+        self.output_folder = output_folder
+        self.budget = budget
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        from datatrove.io import get_datafolder
+
+        from ..fix import repair
+
+        learner = Learner(budget=self.budget)
+        for doc in data or ():
+            learner.add(repair(doc.text), _site(doc.metadata))
+            self.stat_update("documents")
+            yield doc
+        with get_datafolder(self.output_folder).open(f"{rank:05d}.counts.json", "wt") as fh:
+            fh.write(learner.dumps())
+
+
+class LearnProfileReduce(PipelineStep):
+    """Reduce (run as one task after the map): merge every map's counts and write the
+    profile to `output` (thresholds as in `cleaner learn`)."""
+
+    name = "🧮 cleaner learn (reduce)"
+    type = "📊 - STATS"
+
+    def __init__(
+        self,
+        input_folder: str,
+        output: str,
+        min_docs: int = 3,
+        min_share: float = 0.05,
+        max_sites: int = 3,
+        budget: int = 2_000_000,
+    ) -> None:
+        super().__init__()
+        self.input_folder = input_folder
+        self.output = output
+        self.params: dict[str, Any] = {
+            "min_docs": min_docs,
+            "min_share": min_share,
+            "max_sites": max_sites,
+            "budget": budget,
+        }
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        from datatrove.io import get_datafolder
+
+        if data:
+            yield from data
+        if rank != 0:
+            return
+        folder = get_datafolder(self.input_folder)
+        total = Learner(**self.params)
+        for name in sorted(folder.list_files(glob_pattern="*.counts.json")):
+            with folder.open(name, "rt") as fh:
+                total.merge(Learner.loads(fh.read(), **self.params))
+        profile = total.profile()
+        self.stat_update("sites", value=len(profile.sites))
+        self.stat_update("lines", value=len(profile))
+        out_dir, _, out_name = self.output.rpartition("/")
+        with get_datafolder(out_dir or ".").open(out_name, "wt") as fh:
+            fh.write(profile.dumps())
