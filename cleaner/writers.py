@@ -17,7 +17,6 @@ import gzip
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path, PurePath
 from typing import IO, Any
 
@@ -61,17 +60,19 @@ def partial_path(dest: Path, suffix: str = "cleaner-partial") -> Path:
 
 
 def atomic_write(dest: Path, data: bytes) -> None:
-    """Write a whole file atomically: temp file in the same directory, then rename."""
+    """Write a whole file atomically: a temp file in the same directory, then rename.
+
+    The temp name is fixed (`.<name>.cleaner-tmp`), so a run killed mid-write leaves at
+    most one stray file per output, which the resumed run overwrites and renames."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    tmp = partial_path(dest, "cleaner-tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with tmp.open("wb") as fh:
             fh.write(data)
-        os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; outputs get the usual mode
         os.replace(tmp, dest)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            tmp.unlink()
         raise
 
 

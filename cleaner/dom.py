@@ -1,0 +1,193 @@
+"""The DOM pass: drop the subtrees that are clutter by structure or by name, before any
+extraction looks at the page.
+
+Why first: an extractor scores text blocks by their neighbours, so a share bar, a
+"related stories" rail or a comment thread left in the tree pulls the wrong blocks in
+(or the right ones out). Removing them by what the markup *says* they are is cheap and
+certain, and it shrinks the tree every later stage walks.
+
+selectolax's Lexbor parser does the heavy work in C: parsing, `strip_tags` for the tags
+that never hold article text, and the CSS query that finds elements with a class, an id
+or a furniture tag. Python only looks at those elements, and the verdict for a class
+string is cached (sites repeat the same few hundred). What counts as clutter is data:
+`rules/html_tokens.json`. Every drop is guarded by content, so a wrapper whose name
+happens to say "comments-open" or "social" but that holds the article stays.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+__all__ = ["Drop", "TokenRules", "load_tokens", "name_verdict", "parse", "prune"]
+
+
+@dataclass(frozen=True, slots=True)
+class Drop:
+    """A subtree the DOM pass removed: why (a reason of model.REASONS), which rule, its text."""
+
+    reason: str
+    rule: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TokenRules:
+    """The compiled `html_tokens.json` (see its `about`)."""
+
+    drop_tags: tuple[str, ...]
+    guarded_tags: dict[str, str]
+    guard_share: float
+    guard_links: float
+    tokens: dict[str, str]
+    pairs: dict[tuple[str, str], str]
+    names: dict[str, str]
+    ignore_prefixes: tuple[str, ...]
+    state_words: frozenset[str]
+    selector: str  # the CSS query for candidate elements
+
+
+@lru_cache(maxsize=1)
+def load_tokens() -> TokenRules:
+    """Read and compile the token rules once per process."""
+    raw = resources.files("cleaner.rules").joinpath("html_tokens.json").read_text(encoding="utf-8")
+    d: dict[str, Any] = json.loads(raw)
+    guarded = {str(k): str(v) for k, v in d["guarded_tags"].items()}
+    return TokenRules(
+        drop_tags=tuple(d["drop_tags"]),
+        guarded_tags=guarded,
+        guard_share=float(d["guard_share"]),
+        guard_links=float(d["guard_links"]),
+        tokens={str(k): str(v) for k, v in d["tokens"].items()},
+        pairs={tuple(k.split()): str(v) for k, v in d["pairs"].items()},  # type: ignore[misc]
+        names={str(k).lower(): str(v) for k, v in d["names"].items()},
+        ignore_prefixes=tuple(d["ignore_prefixes"]),
+        state_words=frozenset(d["state_words"]),
+        selector=",".join(["[class]", "[id]", "[hidden]", *guarded]),
+    )
+
+
+_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")  # articleShareBar -> article Share Bar
+_NOT_LETTER = re.compile(r"[^a-z]+")
+
+
+def words(name: str) -> list[str]:
+    """The lower-case words of one class name or id ('post-shareBar_2' -> post share bar)."""
+    return [w for w in _NOT_LETTER.split(_HUMP.sub(" ", name).lower()) if w]
+
+
+def _one_name(name: str, rules: TokenRules) -> tuple[str, str] | None:
+    """(reason, matched word(s)) for one class name or id, or None."""
+    low = name.lower()
+    hit = rules.names.get(low)
+    if hit is not None:
+        return hit, low
+    if low.startswith(rules.ignore_prefixes):
+        return None
+    ws = words(name)
+    for a, b in zip(ws, ws[1:], strict=False):
+        hit = rules.pairs.get((a, b))
+        if hit is not None:
+            return hit, f"{a}-{b}"
+    if rules.state_words.intersection(ws):
+        return None  # "comments-open", "has-sidebar": a state of the wrapper, not a widget
+    for w in ws:
+        hit = rules.tokens.get(w)
+        if hit is not None:
+            return hit, w
+    return None
+
+
+@lru_cache(maxsize=65536)
+def name_verdict(classes: str, ident: str) -> tuple[str, str] | None:
+    """(reason, rule id) for an element's class and id attributes, or None (cached: sites
+    repeat their class strings on every page)."""
+    rules = load_tokens()
+    if ident:
+        hit = _one_name(ident, rules)
+        if hit is not None:
+            return hit[0], f"dom.id.{hit[1]}"
+    for name in classes.split():
+        hit = _one_name(name, rules)
+        if hit is not None:
+            return hit[0], f"dom.class.{hit[1]}"
+    return None
+
+
+def parse(html: str) -> LexborHTMLParser:
+    """The Lexbor tree of a page (never raises on broken markup: Lexbor repairs as browsers do)."""
+    return LexborHTMLParser(html)
+
+
+def _text(node: LexborNode) -> str:
+    return " ".join(node.text(deep=True, separator=" ").split())
+
+
+def _link_chars(node: LexborNode) -> int:
+    return sum(len(_text(a)) for a in node.css("a"))
+
+
+def _verdict(node: LexborNode, rules: TokenRules) -> tuple[str, str] | None:
+    tag = node.tag or ""
+    reason = rules.guarded_tags.get(tag)
+    if reason is not None:
+        return reason, f"dom.tag.{tag}"
+    attrs = node.attributes
+    if "hidden" in attrs:
+        return "navigation", "dom.hidden"
+    return name_verdict(attrs.get("class") or "", attrs.get("id") or "")
+
+
+def prune(tree: LexborHTMLParser, rules: TokenRules | None = None, *, keep_text: bool = True) -> list[Drop]:
+    """Remove clutter subtrees from `tree` in place; return what went, topmost first.
+
+    A subtree named as clutter stays when it holds more than `guard_share` of the
+    page's text at a link density under `guard_links`: that is the article itself in a
+    wrapper with an unlucky name. `keep_text=False` skips collecting the dropped text.
+    """
+    rules = rules or load_tokens()
+    tree.strip_tags(list(rules.drop_tags), recursive=True)
+    body = tree.body
+    if body is None:
+        return []
+    page_chars = 0  # computed on first need: most pages never ask
+    chosen: list[tuple[LexborNode, str, str, str]] = []
+    dropped: set[int] = set()
+    seen: set[int] = set()
+    for node in body.css(rules.selector):
+        mid = node.mem_id
+        if mid in seen:  # a selector list can yield a node once per matching selector
+            continue
+        seen.add(mid)
+        verdict = _verdict(node, rules)
+        if verdict is None or _inside(node, dropped):
+            continue
+        text = _text(node)
+        if not page_chars:
+            page_chars = len(_text(body)) or 1
+        if len(text) > rules.guard_share * page_chars and _link_chars(node) < rules.guard_links * len(text):
+            continue  # the article in a wrapper with a clutter-like name
+        dropped.add(mid)
+        chosen.append((node, verdict[0], verdict[1], text if keep_text else ""))
+    out = [Drop(reason, rule, text) for _, reason, rule, text in chosen if text]
+    for node, *_ in chosen:  # only topmost subtrees were chosen: no node is freed twice
+        node.decompose()
+    return out
+
+
+def _inside(node: LexborNode, dropped: set[int]) -> bool:
+    """Whether an ancestor of `node` is already chosen for dropping."""
+    if not dropped:
+        return False
+    parent = node.parent
+    while parent is not None and parent.tag != "body":
+        if parent.mem_id in dropped:
+            return True
+        parent = parent.parent
+    return False

@@ -1,0 +1,88 @@
+"""The datatrove integration, end to end through a real LocalPipelineExecutor."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("datatrove")
+
+from datatrove.executor import LocalPipelineExecutor  # noqa: E402
+from datatrove.pipeline.readers import JsonlReader  # noqa: E402
+from datatrove.pipeline.writers import JsonlWriter  # noqa: E402
+
+from cleaner.integrations.datatrove import CleanerStep, LearnProfileMap, LearnProfileReduce  # noqa: E402
+
+FOOTER = "Sign up for the Harbour Gazette newsletter and never miss a story again"
+
+
+def _corpus(folder: Path) -> None:
+    folder.mkdir()
+    for shard in range(2):
+        rows = []
+        for i in range(8):
+            site = "gazette.example" if i % 2 else f"site{i}.example"
+            who = (
+                ("islanders", "farmers", "pupils", "nurses")[i % 4]
+                + " and "
+                + ("its crew", "the mayor")[shard]
+            )
+            text = (
+                f"A story about the new ferry line and the {who}, who rely on it every day.\n"
+                "Also read\n"
+                "The ferry will run twice a day from the spring, the operator said on Monday."
+            )
+            if site == "gazette.example":
+                text += "\n" + FOOTER
+            rows.append({"id": f"{shard}-{i}", "text": text, "url": f"https://{site}/{shard}/{i}"})
+        (folder / f"part{shard}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+
+def _read(folder: Path) -> list[dict[str, object]]:
+    out = []
+    for path in sorted(folder.glob("*.jsonl.gz")):
+        out += [json.loads(x) for x in gzip.decompress(path.read_bytes()).decode().splitlines()]
+    return out
+
+
+def test_local_pipeline_learns_a_profile_then_cleans(tmp_path: Path) -> None:
+    _corpus(tmp_path / "in")
+    counts, profile = tmp_path / "counts", tmp_path / "profile" / "site.json"
+    learn = LocalPipelineExecutor(
+        pipeline=[JsonlReader(str(tmp_path / "in")), LearnProfileMap(str(counts))],
+        tasks=2, workers=1, logging_dir=str(tmp_path / "logs-map"),
+    )  # fmt: skip
+    reduce = LocalPipelineExecutor(
+        pipeline=[LearnProfileReduce(str(counts), str(profile), min_docs=3)],
+        tasks=1, workers=1, logging_dir=str(tmp_path / "logs-reduce"), depends=learn,
+    )  # fmt: skip
+    reduce.run()
+    sites = json.loads(profile.read_text())["sites"]
+    assert list(sites) == ["gazette.example"] and list(sites["gazette.example"]["examples"].values()) == [
+        FOOTER
+    ]
+
+    clean = LocalPipelineExecutor(
+        pipeline=[
+            JsonlReader(str(tmp_path / "in")),
+            CleanerStep(profile=str(profile)),
+            JsonlWriter(str(tmp_path / "out")),
+        ],
+        tasks=2, workers=2, logging_dir=str(tmp_path / "logs-clean"),
+    )  # fmt: skip
+    clean.run()
+    docs = _read(tmp_path / "out")
+    assert len(docs) == 16  # one document out per document in
+    for doc in docs:
+        text, meta = str(doc["text"]), doc["metadata"]
+        assert isinstance(meta, dict) and "Also read" not in text and "ferry will run" in text
+        reasons = {r["reason"] for r in meta["removed"]}
+        assert FOOTER not in text
+        assert ("gazette.example" in str(meta["url"])) == ("site-repeated" in reasons)
+    stats = json.loads((tmp_path / "logs-clean" / "stats.json").read_text())
+    step = next(s for s in stats if "cleaner" in s["name"])
+    totals = {k: v["total"] if isinstance(v, dict) else v for k, v in step["stats"].items()}
+    assert totals["documents"] == 16 and totals["removed_chars_recirculation"] > 0
