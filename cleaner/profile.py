@@ -49,6 +49,14 @@ def normalise(line: str) -> str:
     return _SPACE.sub(" ", _PUNCT.sub(" ", _DIGIT.sub("0", line.lower()))).strip()
 
 
+def _dated(norm: str) -> bool:
+    """A short line with numbers in it ("July 23, 2012", "11:23 AM EDT", "Published: Nov
+    7, 2012") is a date, time or counter: after digits become 0, different dates of one
+    site collide, so such lines are never learned (the rules handle relative times and
+    counters)."""
+    return "0" in norm and norm.count(" ") < 4
+
+
 def line_hash(normalised: str) -> int:
     """A stable 64-bit hash (the profile outlives the process: no built-in hash())."""
     return int.from_bytes(hashlib.blake2b(normalised.encode("utf-8"), digest_size=8).digest(), "big")
@@ -109,7 +117,7 @@ class Learner:
         seen: dict[int, str] = {}
         for line in text.split("\n"):
             norm = normalise(line)
-            if norm:
+            if norm and not _dated(norm):
                 seen.setdefault(line_hash(norm), line.strip())
         counts = s.counts
         for h, line in seen.items():
