@@ -86,3 +86,16 @@ def test_local_pipeline_learns_a_profile_then_cleans(tmp_path: Path) -> None:
     step = next(s for s in stats if "cleaner" in s["name"])
     totals = {k: v["total"] if isinstance(v, dict) else v for k, v in step["stats"].items()}
     assert totals["documents"] == 16 and totals["removed_chars_recirculation"] > 0
+
+
+def test_readme_cluster_executors_accept_the_pipeline(tmp_path: Path) -> None:
+    """The README's Slurm example builds (it is not run: there is no cluster here)."""
+    from datatrove.executor import SlurmPipelineExecutor
+
+    executor = SlurmPipelineExecutor(
+        job_name="cleaner",
+        pipeline=[JsonlReader(str(tmp_path)), CleanerStep(), JsonlWriter(str(tmp_path / "out"))],
+        tasks=4, time="04:00:00", partition="cpu", cpus_per_task=1, mem_per_cpu_gb=2,
+        logging_dir=str(tmp_path / "logs"), venv_path=".venv/bin/activate",
+    )  # fmt: skip
+    assert executor.world_size == 4
