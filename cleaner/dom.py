@@ -49,7 +49,9 @@ class TokenRules:
     pairs: dict[tuple[str, str], str]
     names: dict[str, str]
     ignore_prefixes: tuple[str, ...]
+    taxonomy_words: frozenset[str]
     state_words: frozenset[str]
+    content_words: frozenset[str]
     selector: str  # the CSS query for candidate elements
 
 
@@ -59,27 +61,40 @@ def load_tokens() -> TokenRules:
     raw = resources.files("cleaner.rules").joinpath("html_tokens.json").read_text(encoding="utf-8")
     d: dict[str, Any] = json.loads(raw)
     guarded = {str(k): str(v) for k, v in d["guarded_tags"].items()}
+    pairs: dict[tuple[str, str], str] = {}
+    for k, v in d["pairs"].items():
+        a, b = k.split()
+        pairs[a, b] = str(v)
     return TokenRules(
         drop_tags=tuple(d["drop_tags"]),
         guarded_tags=guarded,
         guard_share=float(d["guard_share"]),
         guard_links=float(d["guard_links"]),
         tokens={str(k): str(v) for k, v in d["tokens"].items()},
-        pairs={tuple(k.split()): str(v) for k, v in d["pairs"].items()},  # type: ignore[misc]
+        pairs=pairs,
         names={str(k).lower(): str(v) for k, v in d["names"].items()},
         ignore_prefixes=tuple(d["ignore_prefixes"]),
+        taxonomy_words=frozenset(d["taxonomy_words"]),
         state_words=frozenset(d["state_words"]),
+        content_words=frozenset(d["content_words"]),
         selector=",".join(["[class]", "[id]", "[hidden]", *guarded]),
     )
 
 
 _HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")  # articleShareBar -> article Share Bar
-_NOT_LETTER = re.compile(r"[^a-z]+")
+_PIECE = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"([a-z]+)[0-9]*")
 
 
 def words(name: str) -> list[str]:
-    """The lower-case words of one class name or id ('post-shareBar_2' -> post share bar)."""
-    return [w for w in _NOT_LETTER.split(_HUMP.sub(" ", name).lower()) if w]
+    """The lower-case words of one class name or id: 'post-shareBar_2' -> post share bar;
+    'ad2' -> ad; a piece with digits inside ('6a00d8345') is an id, not a word."""
+    out = []
+    for piece in _PIECE.findall(_HUMP.sub(" ", name).lower()):
+        m = _WORD.fullmatch(piece)
+        if m is not None:
+            out.append(m.group(1))
+    return out
 
 
 def _one_name(name: str, rules: TokenRules) -> tuple[str, str] | None:
@@ -95,8 +110,8 @@ def _one_name(name: str, rules: TokenRules) -> tuple[str, str] | None:
         hit = rules.pairs.get((a, b))
         if hit is not None:
             return hit, f"{a}-{b}"
-    if rules.state_words.intersection(ws):
-        return None  # "comments-open", "has-sidebar": a state of the wrapper, not a widget
+    if any(w in rules.taxonomy_words for w in ws[:-1]) or rules.state_words.intersection(ws):
+        return None  # 'tag-social' (the post's taxonomy), 'comments-open' (a state)
     for w in ws:
         hit = rules.tokens.get(w)
         if hit is not None:
@@ -104,16 +119,25 @@ def _one_name(name: str, rules: TokenRules) -> tuple[str, str] | None:
     return None
 
 
+def _content_name(name: str, rules: TokenRules) -> bool:
+    """A class name made only of content words ('entry', 'post-content', 'articleBody')."""
+    ws = words(name)
+    return bool(ws) and all(w in rules.content_words for w in ws)
+
+
 @lru_cache(maxsize=65536)
 def name_verdict(classes: str, ident: str) -> tuple[str, str] | None:
     """(reason, rule id) for an element's class and id attributes, or None (cached: sites
     repeat their class strings on every page)."""
     rules = load_tokens()
+    names = classes.split()
+    if any(_content_name(n, rules) for n in names):
+        return None  # the article's own container, whatever else it is called
     if ident:
         hit = _one_name(ident, rules)
         if hit is not None:
             return hit[0], f"dom.id.{hit[1]}"
-    for name in classes.split():
+    for name in names:
         hit = _one_name(name, rules)
         if hit is not None:
             return hit[0], f"dom.class.{hit[1]}"
@@ -133,8 +157,13 @@ def _link_chars(node: LexborNode) -> int:
     return sum(len(_text(a)) for a in node.css("a"))
 
 
+_NEVER = frozenset({"html", "body", "head", "main"})
+
+
 def _verdict(node: LexborNode, rules: TokenRules) -> tuple[str, str] | None:
     tag = node.tag or ""
+    if tag in _NEVER:
+        return None
     reason = rules.guarded_tags.get(tag)
     if reason is not None:
         return reason, f"dom.tag.{tag}"

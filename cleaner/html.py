@@ -1,57 +1,97 @@
-"""HTML mode (first cut): trafilatura extracts the article and its metadata, then the
-text path cleans the result with the same rules.
+"""HTML mode: a page in, the article text out, cleaned by the same rules as text mode.
 
-Issue 3 grows this into the full design (a selectolax DOM pass before trafilatura,
-HTML features for the rules, a fast mode); until then this is honest and complete for
-what it does: no network (trafilatura is given the markup, never a URL to fetch), and a
-page with no article gives an empty text with a `no-content` removal, not an exception.
+    parse ──> metadata ──> DOM pass ──> extract ──────────────> text core + HTML rules
+    Lexbor    meta.py      dom.py       trafilatura (default)    pipeline.clean_text
+                                        density.py  (fast / fallback)   (features per line)
+
+- The DOM pass runs first because what it removes (share bars, related rails, comment
+  threads, cookie banners) would otherwise steer the extractor.
+- Default mode hands the cleaned markup to trafilatura (never a URL: no network); when
+  trafilatura finds much less text than our density extractor on the same tree, the
+  page is one trafilatura misreads and the density result is used instead.
+- `Config(html_fast=True)` skips trafilatura: the density extractor only.
+- Then the text core classifies, dedupes and trims the extracted lines, with each
+  line's tag, link density and heading level for the HTML context rules.
+- The title goes to metadata["title"] and out of the text (trafilatura's convention);
+  `keep_title=True` puts it back in front.
+- Nothing raises on a bad page: no article gives an empty text and a `no-content`
+  removal; broken markup that Lexbor reads as nothing gets a second chance through
+  beautifulsoup4's lenient parser.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
+from . import density, dom
+from .extract import HtmlBlock, trafilatura_blocks
+from .meta import read_metadata, title_candidates
 from .model import Removal, Result
 
 if TYPE_CHECKING:
     from .pipeline import Cleaner
 
-_META_FIELDS = ("title", "author", "date", "sitename", "description", "language", "categories", "url")
-_META_NAMES = {"sitename": "site", "language": "lang", "categories": "section"}
+__all__ = ["clean_html", "extract_blocks"]
+
+# Default mode falls back to the density extractor when trafilatura's text is shorter than
+# this share of the density extractor's (and the latter has at least FALLBACK_MIN chars).
+FALLBACK_SHARE = 0.5
+FALLBACK_MIN = 500
+TITLE_LOOKAHEAD = 3  # the title is looked for among the first blocks only
+_PUNCT = re.compile(r"[\W_]+")
 
 
-def extract(html: str, url: str | None) -> tuple[str, dict[str, Any]]:
-    """Main text and metadata of a page with trafilatura (precision-leaning, comments off)."""
-    import trafilatura
-
-    doc = trafilatura.bare_extraction(
-        html,
-        url=url,
-        favor_precision=True,
-        include_comments=False,
-        include_tables=True,
-        with_metadata=True,
-        as_dict=True,
-    )
-    if not isinstance(doc, dict):
-        return "", {}
-    meta: dict[str, Any] = {}
-    for key in _META_FIELDS:
-        value = doc.get(key)
-        if value:
-            meta[_META_NAMES.get(key, key)] = ", ".join(value) if isinstance(value, list) else value
-    return str(doc.get("text") or ""), meta
+def _key(text: str) -> str:
+    return _PUNCT.sub(" ", text.lower()).strip()
 
 
-def clean_html(cleaner: Cleaner, html: str, url: str | None) -> Result:
-    """Extract, then clean the extracted text; the title goes to metadata (or in front)."""
-    text, meta = extract(html, url)
-    if not text.strip():
-        r = Result("", metadata=meta)
-        r.removed.append(Removal("", "no-content", "html.no-article", 0))
-        if url:
-            r.metadata.setdefault("url", url)
-        return r
+def _chars(blocks: list[HtmlBlock]) -> int:
+    return sum(len(b.text) for b in blocks)
+
+
+def extract_blocks(
+    html: str, *, fast: bool = False
+) -> tuple[list[HtmlBlock], dict[str, Any], list[dom.Drop]]:
+    """The article's blocks, the page metadata and what the DOM pass dropped."""
+    tree = dom.parse(html)
+    meta = read_metadata(tree)
+    titles = title_candidates(tree)
+    drops = dom.prune(tree)
+    dense = density.extract(tree)
+    if fast:
+        blocks = dense
+    else:
+        blocks = trafilatura_blocks(tree.html or "")
+        if _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FALLBACK_SHARE * _chars(dense):
+            blocks = dense
+    if not blocks and "<" in html:
+        blocks = density.rescue(html)  # markup Lexbor reads as nothing (an unclosed <title>, ...)
+    blocks = _without_title(blocks, [meta.get("title", ""), *titles])
+    return blocks, meta, drops
+
+
+def _without_title(blocks: list[HtmlBlock], titles: list[str]) -> list[HtmlBlock]:
+    """Drop the title from the first blocks: it lives in metadata["title"]."""
+    keys = {_key(t) for t in titles if t}
+    keys.discard("")
+    for k, b in enumerate(blocks[:TITLE_LOOKAHEAD]):
+        if _key(b.text) in keys:
+            return blocks[:k] + blocks[k + 1 :]
+    return blocks
+
+
+def clean_html(cleaner: Cleaner, html: str, url: str | None = None, *, site: str | None = None) -> Result:
+    """Extract the article, then clean it with the text core and the HTML context rules."""
+    blocks, meta, drops = extract_blocks(html, fast=cleaner.config.html_fast)
+    if url:
+        meta["url"] = url
     if cleaner.config.keep_title and meta.get("title"):
-        text = f"{meta['title']}\n{text}"
-    return cleaner.clean_text(text, url=url, metadata=meta)
+        blocks.insert(0, HtmlBlock(str(meta["title"]), "h", 0.0, 1))
+    text = "\n".join(b.text for b in blocks)
+    result = cleaner.clean_text(text, url, meta, site=site, features=blocks)
+    if not result.text.strip():
+        result.text = ""
+        result.removed.append(Removal("", "no-content", "html.no-article", len(blocks)))
+    result.removed[:0] = [Removal(d.text, d.reason, d.rule, -1) for d in drops]
+    return result

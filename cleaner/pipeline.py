@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
-from . import classify, context, dedupe, fix, segment
+from . import classify, context, dedupe, fix, htmlctx, segment
 from .config import Config
 from .errors import InputError
 from .model import Removal, Repair, Result
@@ -13,6 +13,15 @@ from .rules import RuleSet, load_rules
 
 if TYPE_CHECKING:
     from .profile import Profile
+
+
+class Features(Protocol):
+    """What the HTML path knows about a line (extract.HtmlBlock has these)."""
+
+    tag: str
+    link_density: float
+    heading: int
+
 
 _HTML_SNIFF = ("<!doctype html", "<html", "<head", "<body", "<?xml", "<!--", "<div", "<meta")
 
@@ -53,7 +62,7 @@ class Cleaner:
         if kind == "html":
             from .html import clean_html
 
-            return clean_html(self, source, url)
+            return clean_html(self, source, url, site=site)
         if kind != "text":
             raise InputError(f"kind must be 'auto', 'text' or 'html', not {kind!r}")
         return self.clean_text(source, url, site=site)
@@ -65,19 +74,35 @@ class Cleaner:
         metadata: dict[str, Any] | None = None,
         *,
         site: str | None = None,
+        features: Sequence[Features] | None = None,
     ) -> Result:
-        """Clean already-extracted text (the text path of the pipeline)."""
+        """Clean already-extracted text (the text path of the pipeline).
+
+        features (HTML mode): one entry per line of `text` with the line's tag, link
+        density and heading level; the HTML context rules (htmlctx.py) then run too.
+        """
         repairs: list[Repair] = []
         if self.config.repair:
+            lines = text.count("\n")
             text, repairs = fix.repair_text(text)
+            if features is not None and text.count("\n") != lines:
+                features = None  # repair joined or split lines: the features no longer line up
         blocks, removed = segment.segment(text)
+        if features is not None:
+            for b in blocks:
+                f = features[b.index]
+                b.tag, b.link_density, b.heading = f.tag, f.link_density, f.heading
         classify.classify(blocks, text, self.rules, self.config)
         context.revise(blocks, self.rules, self.config)
+        if features is not None:
+            htmlctx.revise(blocks, self.rules, self.config)
         if self.config.dedupe:
             dedupe.dedupe(blocks, self.config)
         if self.profile is not None:
             self.profile.apply(blocks, site or url)
         context.trim_tail(blocks, self.rules, self.config)
+        if features is not None:
+            htmlctx.restore_tail(blocks, self.config)
         meta: dict[str, Any] = dict(metadata or {})
         if url:
             meta.setdefault("url", url)

@@ -1,0 +1,107 @@
+"""Context rules that need HTML features: what the text core cannot see in plain lines.
+
+Text alone cannot tell a headline that links to another story from a subheading, nor a
+short list item of the article from a line of page furniture. With each block's tag and
+link density (set by the HTML path) it can:
+
+- **teasers**: "Also read: <a>Another story</a>" inside the body. A mostly-linked block
+  whose first words are a recirculation marker of the rule packs is recirculation, even
+  when it is long and ends in a full stop (the packs' whole-line markers miss it).
+- **links zone**: after a recirculation marker ("Top stories", "Lesen Sie auch"), the
+  text core drops headline-shaped lines until body text resumes; here, mostly-linked
+  blocks go too, even when they are body-shaped (a teaser with its standfirst), and an
+  unlinked block closes the zone.
+- **link lists**: a run of fully-linked short blocks (other headlines, tag lists) with no
+  marker in front is recirculation when it follows the article body.
+- **tail**: the text core's tail rule takes short unpunctuated lines after the last body
+  paragraph (other headlines, footer links). In HTML an unlinked list item, table row or
+  preformatted line there is article content (ingredients, specifications, code, a
+  signature), so those are given back; linked ones stay removed.
+
+Markers are looked up in the core's rule packs (`RuleSet.exact`), so this module holds
+no phrases of its own. Conservative mode applies none of it, as it applies no context.
+"""
+
+from __future__ import annotations
+
+from .config import Config
+from .model import Block
+from .rules import EXACT_MAX, RuleSet, exact_key
+
+LINKED = 0.5  # a block at least this much link is "mostly a link"
+ALL_LINK = 0.9  # a block this much link is a link and nothing else
+RUN_MIN = 3  # linked blocks in a row that make a link list
+TEASER_WORDS = 5  # words of a block's start tried as a marker
+RESTORE_TAGS = frozenset({"li", "td", "pre"})
+RESTORE_MAX_LINKS = 0.2
+
+
+def _is_marker(text: str, rules: RuleSet) -> bool:
+    if len(text) > EXACT_MAX:
+        return False
+    rule = rules.exact.get(exact_key(text))
+    return rule is not None and rule.zone == "links"
+
+
+def _teaser(b: Block, rules: RuleSet) -> bool:
+    """A mostly-linked block that opens with a marker: "Also read: …", "Lesen Sie auch …"."""
+    head, sep, _ = b.text.partition(":")
+    if sep and len(head) <= 40 and _is_marker(head, rules):
+        return True
+    words = b.text.split(maxsplit=TEASER_WORDS)
+    return any(
+        _is_marker(" ".join(words[:k]), rules) for k in range(1, min(TEASER_WORDS, len(words) - 1) + 1)
+    )
+
+
+def _drop(b: Block, reason: str, rule: str) -> None:
+    b.verdict, b.rule, b.weak = reason, rule, True
+
+
+def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
+    """Teasers, link zones after markers, link lists after the body (see the module doc)."""
+    if config.mode == "conservative" or not blocks:
+        return
+    for b in blocks:
+        if not b.verdict and b.link_density >= LINKED and _teaser(b, rules):
+            _drop(b, "recirculation", "html.teaser")
+    for k, b in enumerate(blocks):
+        zone = b.verdict == "recirculation" and (
+            b.rule == "html.teaser" or (rule := rules.by_id.get(b.rule)) is not None and rule.zone == "links"
+        )
+        if zone or (not b.verdict and b.heading and _is_marker(b.text, rules)):
+            if not b.verdict:
+                _drop(b, "recirculation", "html.marker-heading")
+            for nxt in blocks[k + 1 :]:
+                if nxt.verdict == "recirculation" or (nxt.verdict and nxt.link_density >= LINKED):
+                    continue
+                if nxt.verdict or nxt.link_density < LINKED:
+                    break
+                _drop(nxt, "recirculation", "html.links-zone")
+    _link_lists(blocks)
+
+
+def _link_lists(blocks: list[Block]) -> None:
+    """Runs of all-link, non-body blocks after the first body paragraph."""
+    seen_body = False
+    run: list[Block] = []
+    for b in [*blocks, Block(-1, "")]:  # a sentinel closes the last run
+        if b.verdict:
+            continue
+        if b.link_density >= ALL_LINK and not b.body and seen_body:
+            run.append(b)
+            continue
+        if len(run) >= RUN_MIN:
+            for r in run:
+                _drop(r, "recirculation", "html.link-list")
+        run = []
+        seen_body = seen_body or b.body
+
+
+def restore_tail(blocks: list[Block], config: Config) -> None:
+    """Give back unlinked list items, table rows and code lines the tail rule took."""
+    if config.mode == "conservative":
+        return
+    for b in blocks:
+        if b.rule == "context.tail" and b.tag in RESTORE_TAGS and b.link_density <= RESTORE_MAX_LINKS:
+            b.verdict, b.rule, b.weak = "", "", False
