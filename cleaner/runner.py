@@ -87,7 +87,7 @@ class CleanRun:
                 self.out_file = Path(opts.output)
             else:
                 self.out_dir = Path(opts.output)
-        self.written: set[Path] = set()
+        self.written: set[int] = set()  # hashes of output paths: small even for millions of files
         self.journal: Journal | None = None
         self.resume = ResumeState()
         self.errors: SideFile | None = None
@@ -152,7 +152,7 @@ class CleanRun:
         )
         if source.path is not None and _same_file(dest, source.path):
             return f"output {dest} would overwrite the input; skipped"
-        key = dest.resolve()
+        key = hash(str(dest.resolve()))
         if key in self.written:
             return f"output {dest} was already written from another input; skipped"
         self.written.add(key)
