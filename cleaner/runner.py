@@ -167,6 +167,7 @@ class CleanRun:
         state = _SourceState(source, fmt, dest)
         if source.name in self.resume.partial:
             state.skip, state.resume_at = self.resume.partial[source.name]
+            state.units = state.skip  # units counts every unit of the source, errors included
         return state
 
     def plan(self) -> Iterator[Planned]:
@@ -208,7 +209,6 @@ class CleanRun:
                 state.writer = self.stdout_writer
             else:
                 state.writer = open_writer(state.dest, state.resume_at)
-                state.units = state.skip
         return state.writer
 
     def handle(self, planned: list[Planned], outcomes: list[Outcome]) -> None:

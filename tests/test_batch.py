@@ -171,7 +171,9 @@ def _interrupt_once(cmd: list[str], journal: Path, sig: int) -> int:
 
 @pytest.mark.parametrize(("name", "sig"), [("in.jsonl.gz", signal.SIGKILL), ("in.jsonl", signal.SIGINT)])
 def test_interrupted_run_resumes_without_loss_or_duplicates(tmp_path: Path, name: str, sig: int) -> None:
-    src = _write(tmp_path / name, _records(6000, bad_every=97))
+    lines = _records(10000, bad_every=97)
+    lines[0] = "{a bad first record"  # an error before the first output must count for resume too
+    src = _write(tmp_path / name, lines)
     ref_out, ref_err = tmp_path / "ref" / name, tmp_path / "ref-errors.jsonl"
     assert subprocess.run(_cmd(str(src), "-o", str(ref_out), "--errors", str(ref_err), "-w", "2", "-q"),
                           env=_env(), check=False).returncode == 1  # fmt: skip
@@ -189,7 +191,7 @@ def test_interrupted_run_resumes_without_loss_or_duplicates(tmp_path: Path, name
     assert err.read_text() == ref_err.read_text()
     records, errors = _read_jsonl(out), _read_jsonl(err)
     ids = [r["id"] for r in records] + [e["id"] or e["where"] for e in errors]
-    assert len(ids) == len(set(ids)) == 6000  # records in = records out + error records
+    assert len(ids) == len(set(ids)) == 10000  # records in = records out + error records
     assert not journal.exists() and sorted(p.name for p in out.parent.iterdir()) == [name]
 
 
