@@ -22,7 +22,7 @@ from typing import IO, Any
 
 __all__ = ["Journal", "ResumeState", "journal_path"]
 
-VERSION = 1
+VERSION = 2
 
 
 @dataclass
@@ -31,9 +31,11 @@ class ResumeState:
 
     done: set[str] = field(default_factory=set)
     partial: dict[str, tuple[int, int]] = field(default_factory=dict)  # source -> (units, position)
+    committing: dict[str, int] = field(default_factory=dict)  # source -> final length, rename pending
     errors_at: int = 0
     removed_at: int = 0
     records: int = 0  # records finished by earlier runs (as of their last checkpoint)
+    failed: int = 0  # of which error records
 
 
 def journal_path(output: Path, is_dir: bool) -> Path:
@@ -81,10 +83,14 @@ class Journal:
                 break  # the run died while writing this line: it vouches for nothing
             state.errors_at = entry.get("err", state.errors_at)
             state.removed_at = entry.get("rem", state.removed_at)
-            state.records = entry.get("n", state.records)
+            state.records, state.failed = entry.get("n", (state.records, state.failed))
             if "done" in entry:
                 state.done.add(entry["done"])
                 state.partial.pop(entry["done"], None)
+                state.committing.pop(entry["done"], None)
+            elif "commit" in entry:
+                state.committing[entry["commit"]] = entry["pos"]
+                state.partial.pop(entry["commit"], None)
             elif "src" in entry:
                 state.partial[entry["src"]] = (entry["units"], entry["pos"])
         return state
@@ -95,13 +101,19 @@ class Journal:
         if sync:
             os.fsync(self.fh.fileno())
 
-    def checkpoint(self, source: str, units: int, pos: int, err: int, rem: int, n: int, sync: bool) -> None:
+    def checkpoint(
+        self, source: str, units: int, pos: int, err: int, rem: int, n: tuple[int, int], sync: bool
+    ) -> None:
         """Source `source` has its first `units` units in its partial file, `pos` long."""
-        self._write({"src": source, "units": units, "pos": pos, "err": err, "rem": rem, "n": n}, sync)
+        self._write({"src": source, "units": units, "pos": pos, "err": err, "rem": rem, "n": list(n)}, sync)
 
-    def done(self, source: str, err: int, rem: int, n: int, sync: bool = False) -> None:
+    def commit(self, source: str, pos: int, err: int, rem: int, n: tuple[int, int]) -> None:
+        """Source `source` is complete in its partial file (`pos` long); the rename follows."""
+        self._write({"commit": source, "pos": pos, "err": err, "rem": rem, "n": list(n)}, sync=True)
+
+    def done(self, source: str, err: int, rem: int, n: tuple[int, int], sync: bool = False) -> None:
         """Source `source` is finished: its output is in place (or it failed as a whole)."""
-        self._write({"done": source, "err": err, "rem": rem, "n": n}, sync)
+        self._write({"done": source, "err": err, "rem": rem, "n": list(n)}, sync)
 
     def close(self, finished: bool) -> None:
         """Close; a finished run removes its journal (the next run is a new run)."""

@@ -23,7 +23,15 @@ from . import batch, formats
 from .batch import Job, Outcome, Planned, Stats
 from .io import STDIN, ReadError, Source, discover, read_units
 from .journal import Journal, ResumeState, journal_path
-from .writers import SideFile, StdoutWriter, Writer, mirrored_name, open_writer, output_format
+from .writers import (
+    SideFile,
+    StdoutWriter,
+    Writer,
+    complete_commit,
+    mirrored_name,
+    open_writer,
+    output_format,
+)
 
 __all__ = ["CleanRun", "RunOptions"]
 
@@ -178,6 +186,11 @@ class CleanRun:
                 yield dead, ReadError(source.name, state), 0
                 yield dead, None, 0
                 continue
+            if source.name in self.resume.committing and state.dest is not None:
+                complete_commit(state.dest, self.resume.committing[source.name])
+                if self.journal is not None:
+                    self.journal.done(source.name, *self._side_positions(), self._records())
+                self.resume.done.add(source.name)
             if source.name in self.resume.done:
                 self._advance(state, self._size(source))
                 continue
@@ -245,7 +258,14 @@ class CleanRun:
     def _finish(self, state: _SourceState) -> None:
         if state.out != "stdout":
             try:
-                self._writer(state).commit()
+                writer = self._writer(state)
+                if self.journal is not None and state.out in ("jsonl", "parquet"):
+                    # Journal the final length before the rename: a run killed between the
+                    # two finishes the rename on resume instead of redoing the source.
+                    pos = writer.checkpoint(sync=True)
+                    err, rem = self._side_positions(sync=True)
+                    self.journal.commit(state.source.name, pos, err, rem, self._records())
+                writer.commit()
             except (OSError, ValueError, formats.MissingExtra) as exc:
                 name = state.source.name
                 self._report(
@@ -261,8 +281,10 @@ class CleanRun:
         rem = self.removed.tell(sync) if self.removed is not None else 0
         return err, rem
 
-    def _records(self) -> int:
-        return self.resumed_records + self.stats.docs + self.stats.errors
+    def _records(self) -> tuple[int, int]:
+        """Records done and of them failed, over this run and the runs it resumes."""
+        done = self.resumed_records + self.stats.docs + self.stats.errors
+        return done, self.resume.failed + self.stats.errors
 
     def checkpoint(self) -> None:
         """Make what is written durable and record it in the journal."""
@@ -338,13 +360,15 @@ class CleanRun:
                 signal.signal(sig, handler)
             self._close(finished)
         if not finished:
-            self._say(f"interrupted after {self._records():,} records; run the same command again to resume")
+            self._say(
+                f"interrupted after {self._records()[0]:,} records; run the same command again to resume"
+            )
             return 130
         if self.stats.docs + self.stats.errors == 0 and not self.resumed_records:
             self._say(f"no input records found in {' '.join(self.opts.inputs)}")
         if not self.opts.quiet:
             self.stderr.write(self.summary(time.monotonic() - start))
-        return 1 if self.stats.errors else 0
+        return 1 if self._records()[1] else 0  # failed records of resumed runs count too
 
     def _on_signal(self, signum: int, frame: Any) -> None:
         self.stop = True

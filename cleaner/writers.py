@@ -32,6 +32,7 @@ __all__ = [
     "StdoutWriter",
     "Writer",
     "atomic_write",
+    "complete_commit",
     "doc_text",
     "jsonl_output",
     "mirrored_name",
@@ -312,6 +313,16 @@ def open_writer(dest: Path, resume_at: int | None = None) -> Writer:
     if fmt == "parquet":
         return ParquetWriter(dest, resume_at)
     return DocWriter(dest)
+
+
+def complete_commit(dest: Path, pos: int) -> None:
+    """Finish a commit a killed run journaled but may not have done: if the partial
+    output is still there (the rename did not happen), put it in place now."""
+    fmt = output_format(dest)
+    if fmt == "jsonl" and partial_path(dest).exists():
+        JsonlWriter(dest, pos).commit()
+    elif fmt == "parquet" and partial_path(dest, "cleaner-parts").exists():
+        ParquetWriter(dest, pos).commit()
 
 
 class SideFile:

@@ -206,3 +206,32 @@ def test_interrupted_directory_run_resumes(tmp_path: Path) -> None:
     assert subprocess.run(cmd, env=_env(), check=False).returncode == 0
     assert sorted(p.name for p in out.iterdir()) == [f"{i:04d}.txt" for i in range(400)]
     assert all("Also read" not in p.read_text() for p in out.iterdir())
+
+
+class _Died(BaseException):
+    """Stands for a kill between journaling a commit and renaming the file."""
+
+
+def test_kill_between_commit_and_rename_completes_on_resume(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cleaner import writers
+
+    lines = _records(300, bad_every=37)
+    src = _write(tmp_path / "in.jsonl.gz", lines)
+    ref, out = tmp_path / "ref.jsonl.gz", tmp_path / "out.jsonl.gz"
+    argv = ["clean", str(src), "-w", "1", "-q", "--checkpoint-every", "0"]
+    assert cli.main([*argv, "-o", str(ref), "--errors", str(tmp_path / "ref-err.jsonl")]) == 1
+
+    def die(self: writers.JsonlWriter) -> None:
+        raise _Died
+
+    with monkeypatch.context() as m:
+        m.setattr(writers.JsonlWriter, "commit", die)
+        with pytest.raises(_Died):
+            cli.main([*argv, "-o", str(out), "--errors", str(tmp_path / "err.jsonl")])
+    assert not out.exists() and "commit" in (tmp_path / f".{out.name}.cleaner-journal").read_text()
+    again = cli.main([*argv, "-o", str(out), "--errors", str(tmp_path / "err.jsonl")])
+    assert again == 1  # nothing left to do, but the job had failed records
+    assert _read_jsonl(out) == _read_jsonl(ref)
+    assert (tmp_path / "err.jsonl").read_text() == (tmp_path / "ref-err.jsonl").read_text()
