@@ -60,14 +60,17 @@ def _runs(body: LexborNode) -> list[_Run]:
     runs: list[_Run] = []
     cur: _Run | None = None
     cur_id = -1
+    block_tags = BLOCK_TAGS
     for node in body.traverse(include_text=True, skip_empty=True):
         tag = node.tag
         if tag == "-text":
-            text = node.text_content or ""
             parent = node.parent
             in_link = False
-            while parent is not None and parent.tag not in BLOCK_TAGS:
-                if parent.tag == "a":
+            while parent is not None:
+                ptag = parent.tag
+                if ptag in block_tags:
+                    break
+                if ptag == "a":
                     in_link = True
                 parent = parent.parent
             if parent is None:
@@ -77,6 +80,7 @@ def _runs(body: LexborNode) -> list[_Run]:
                 cur = _Run(parent)
                 cur_id = pid
                 runs.append(cur)
+            text = node.text_content or ""
             cur.parts.append(text)
             if in_link:
                 cur.link += len(text)
@@ -85,43 +89,69 @@ def _runs(body: LexborNode) -> list[_Run]:
     return runs
 
 
+def _climb(node: LexborNode, parent_of: dict[int, int]) -> None:
+    """Learn the ancestors of `node` (element ids up to <body>) not yet in `parent_of`."""
+    cid = node.mem_id
+    while cid not in parent_of:
+        parent = node.parent
+        pid = parent.mem_id if parent is not None and parent.tag != "html" else 0
+        parent_of[cid] = pid
+        if not pid or parent is None:
+            return
+        node, cid = parent, pid
+
+
+def _depths(parent_of: dict[int, int]) -> dict[int, int]:
+    depth: dict[int, int] = {0: 0}
+    for e in parent_of:
+        path = []
+        while e not in depth:
+            path.append(e)
+            e = parent_of[e]
+        d = depth[e]
+        for x in reversed(path):
+            d += 1
+            depth[x] = d
+    return depth
+
+
 def extract(tree: LexborHTMLParser) -> list[HtmlBlock]:
     """The article's blocks by text density (see the module doc); [] when there is none."""
     body = tree.body
     if body is None:
         return []
-    runs = _runs(body)
     blocks: list[HtmlBlock] = []
-    chains: list[list[int]] = []
+    owners: list[int] = []  # the block element of each block
+    parent_of: dict[int, int] = {}  # element -> its parent element (0: none)
     score: dict[int, float] = {}
-    node_of: dict[int, LexborNode] = {}
-    for run in runs:
+    for run in _runs(body):
         text = " ".join("".join(run.parts).split())
         if not text:
             continue
         link = min(run.link, len(text))
         tag = run.elem.tag or "p"
-        blocks.append(
-            HtmlBlock(
-                text, "h" if tag in _HEADING else _KIND.get(tag, "p"), link / len(text), _HEADING.get(tag, 0)
-            )
-        )
-        s = (len(text) - link) - LINK_PENALTY * link - BLOCK_PENALTY
-        chain: list[int] = []
-        node: LexborNode | None = run.elem
-        while node is not None and node.tag != "html":
-            nid = node.mem_id
-            chain.append(nid)
-            if nid not in node_of:
-                node_of[nid] = node
-            score[nid] = score.get(nid, 0.0) + s
-            node = node.parent
-        chains.append(chain)
+        kind = "h" if tag in _HEADING else _KIND.get(tag, "p")
+        blocks.append(HtmlBlock(text, kind, link / len(text), _HEADING.get(tag, 0)))
+        nid = run.elem.mem_id
+        owners.append(nid)
+        if nid not in parent_of:
+            _climb(run.elem, parent_of)
+        score[nid] = score.get(nid, 0.0) + (len(text) - link) - LINK_PENALTY * link - BLOCK_PENALTY
     if not score:
         return []
+    depth = _depths(parent_of)
+    order = sorted(parent_of, key=depth.__getitem__)
+    for e in reversed(order):  # deepest first: each element hands its total to its parent
+        pid = parent_of[e]
+        if pid:
+            score[pid] = score.get(pid, 0.0) + score.get(e, 0.0)
     best = max(score, key=score.__getitem__)
+    inside = {best}
+    for e in order:  # shallowest first: inside the best element if its parent is
+        if parent_of[e] in inside:
+            inside.add(e)
     out = [
-        b for b, chain in zip(blocks, chains, strict=True) if best in chain and b.link_density <= MAX_LINKS
+        b for b, owner in zip(blocks, owners, strict=True) if owner in inside and b.link_density <= MAX_LINKS
     ]
     if sum(len(b.text) for b in out) < MIN_CHARS:
         return []

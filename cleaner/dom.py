@@ -25,7 +25,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-__all__ = ["Drop", "TokenRules", "load_tokens", "name_verdict", "parse", "prune"]
+__all__ = ["Drop", "TokenRules", "load_tokens", "name_verdict", "parse", "prune", "strip_never_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,9 @@ class TokenRules:
     guarded_tags: dict[str, str]
     guard_share: float
     guard_links: float
+    guard_prose: float
+    prose_chars: int
+    gallery_share: float
     tokens: dict[str, str]
     pairs: dict[tuple[str, str], str]
     names: dict[str, str]
@@ -53,6 +56,7 @@ class TokenRules:
     state_words: frozenset[str]
     content_words: frozenset[str]
     selector: str  # the CSS query for candidate elements
+    drop_selector: str  # the CSS query for `drop_tags`
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +74,9 @@ def load_tokens() -> TokenRules:
         guarded_tags=guarded,
         guard_share=float(d["guard_share"]),
         guard_links=float(d["guard_links"]),
+        guard_prose=float(d["guard_prose"]),
+        prose_chars=int(d["prose_chars"]),
+        gallery_share=float(d["gallery_share"]),
         tokens={str(k): str(v) for k, v in d["tokens"].items()},
         pairs=pairs,
         names={str(k).lower(): str(v) for k, v in d["names"].items()},
@@ -78,6 +85,7 @@ def load_tokens() -> TokenRules:
         state_words=frozenset(d["state_words"]),
         content_words=frozenset(d["content_words"]),
         selector=",".join(["[class]", "[id]", "[hidden]", *guarded]),
+        drop_selector=",".join(d["drop_tags"]),
     )
 
 
@@ -153,16 +161,46 @@ def _text(node: LexborNode) -> str:
     return " ".join(node.text(deep=True, separator=" ").split())
 
 
+def _prose(node: LexborNode, least: int) -> int:
+    """Characters of prose under `node`: <p> elements of at least `least` characters."""
+    total = 0
+    for p in node.css("p"):
+        n = len(p.text().strip())
+        if n >= least:
+            total += n
+    return total
+
+
 def _link_chars(node: LexborNode) -> int:
     return sum(len(_text(a)) for a in node.css("a"))
 
 
+# Never dropped by name: the document's own skeleton.
 _NEVER = frozenset({"html", "body", "head", "main"})
+# Inline elements are never looked at: a clutter widget is a block, and the many
+# links, spans and icons with classes would cost a cache lookup each for nothing.
+_INLINE = frozenset(
+    {"a", "span", "img", "i", "b", "em", "strong", "input", "label", "small", "svg", "use", "path",
+     "picture", "source", "time", "abbr", "sup", "sub", "br", "hr", "link", "meta", "option"}
+)  # fmt: skip
+_MISSING = ("", "")
+
+
+RAW_SLACK = 0.8  # raw text lengths (whitespace and all) only pre-select for the exact test
+
+
+def _holds_article(node: LexborNode, body: LexborNode, rules: TokenRules) -> bool:
+    """More than `guard_share` of the page's text, at a link density under `guard_links`."""
+    text = _text(node)
+    return len(text) > rules.guard_share * len(_text(body)) and _link_chars(node) < rules.guard_links * len(
+        text
+    )
 
 
 def _verdict(node: LexborNode, rules: TokenRules) -> tuple[str, str] | None:
+    """Why `node` is clutter by its tag, its `hidden` flag or its class/id names; or None."""
     tag = node.tag or ""
-    if tag in _NEVER:
+    if tag in _NEVER or tag in _INLINE:
         return None
     reason = rules.guarded_tags.get(tag)
     if reason is not None:
@@ -173,50 +211,93 @@ def _verdict(node: LexborNode, rules: TokenRules) -> tuple[str, str] | None:
     return name_verdict(attrs.get("class") or "", attrs.get("id") or "")
 
 
-def prune(tree: LexborHTMLParser, rules: TokenRules | None = None, *, keep_text: bool = True) -> list[Drop]:
+def strip_never_text(tree: LexborHTMLParser, rules: TokenRules | None = None) -> list[str]:
+    """Remove the subtrees that never hold article text (scripts, styles, iframes, ...);
+    return the JSON-LD blocks met on the way (metadata wants them, and one query is cheaper
+    than two: every CSS query is a walk over the whole tree)."""
+    rules = rules or load_tokens()
+    root = tree.root
+    if root is None:
+        return []
+    ld: list[str] = []
+    # Freed deepest first, so a nested one (an iframe in a noscript) is gone before its
+    # ancestor and no node is freed twice.
+    for node in reversed(root.css(rules.drop_selector)):
+        if node.tag == "script" and node.attributes.get("type") == "application/ld+json":
+            ld.append(node.text() or "")
+        node.decompose()
+    ld.reverse()
+    return ld
+
+
+def prune(
+    tree: LexborHTMLParser, rules: TokenRules | None = None, *, keep_text: bool = True, strip: bool = True
+) -> list[Drop]:
     """Remove clutter subtrees from `tree` in place; return what went, topmost first.
 
     A subtree named as clutter stays when it holds more than `guard_share` of the
-    page's text at a link density under `guard_links`: that is the article itself in a
-    wrapper with an unlucky name. `keep_text=False` skips collecting the dropped text.
+    page's text at a link density under `guard_links`, or (comment threads excepted)
+    `guard_prose` of the page's prose: that is the article itself in a wrapper with an
+    unlucky name. Captions stay on a gallery page. `keep_text=False` skips collecting
+    the dropped text; `strip=False` when `strip_never_text` has already run.
     """
     rules = rules or load_tokens()
-    tree.strip_tags(list(rules.drop_tags), recursive=True)
+    if strip:
+        strip_never_text(tree, rules)
     body = tree.body
     if body is None:
         return []
-    page_chars = 0  # computed on first need: most pages never ask
+    page_chars = page_prose = -1  # computed on first need
     chosen: list[tuple[LexborNode, str, str, str]] = []
     dropped: set[int] = set()
-    seen: set[int] = set()
+    clean: set[int] = set()  # elements known to have no dropped ancestor
     for node in body.css(rules.selector):
-        mid = node.mem_id
-        if mid in seen:  # a selector list can yield a node once per matching selector
-            continue
-        seen.add(mid)
         verdict = _verdict(node, rules)
-        if verdict is None or _inside(node, dropped):
+        if verdict is None:
             continue
-        text = _text(node)
-        if not page_chars:
-            page_chars = len(_text(body)) or 1
-        if len(text) > rules.guard_share * page_chars and _link_chars(node) < rules.guard_links * len(text):
+        mid = node.mem_id
+        if mid in dropped or _inside(node, dropped, clean):  # a selector list may yield a node twice
+            continue
+        raw = node.text(deep=True, separator=" ")
+        if page_chars < 0:
+            page_chars = len(body.text(deep=True, separator=" ")) or 1
+            page_prose = _prose(body, rules.prose_chars)
+        if len(raw) > RAW_SLACK * rules.guard_share * page_chars and _holds_article(node, body, rules):
             continue  # the article in a wrapper with a clutter-like name
+        if (
+            verdict[0] != "comments"
+            and page_prose
+            and len(raw) >= rules.prose_chars
+            and _prose(node, rules.prose_chars) >= rules.guard_prose * page_prose
+        ):
+            continue  # most of the page's prose: a layout wrapper around the article
         dropped.add(mid)
-        chosen.append((node, verdict[0], verdict[1], text if keep_text else ""))
-    out = [Drop(reason, rule, text) for _, reason, rule, text in chosen if text]
+        chosen.append((node, verdict[0], verdict[1], raw))
+    if chosen:
+        captions = sum(len(raw.strip()) for _, reason, _, raw in chosen if reason == "caption")
+        if captions > rules.gallery_share * page_prose:  # a gallery: the captions are the story
+            chosen = [c for c in chosen if c[1] != "caption"]
+    out = [Drop(reason, rule, " ".join(raw.split())) for _, reason, rule, raw in chosen] if keep_text else []
     for node, *_ in chosen:  # only topmost subtrees were chosen: no node is freed twice
         node.decompose()
-    return out
+    return [d for d in out if d.text]
 
 
-def _inside(node: LexborNode, dropped: set[int]) -> bool:
-    """Whether an ancestor of `node` is already chosen for dropping."""
-    if not dropped:
-        return False
+def _inside(node: LexborNode, dropped: set[int], clean: set[int]) -> bool:
+    """Whether an ancestor of `node` is already chosen for dropping.
+
+    Candidates come in document order, so an element found clean stays clean (a later
+    drop cannot be its ancestor); remembering them keeps the climbs short.
+    """
+    path = []
     parent = node.parent
     while parent is not None and parent.tag != "body":
-        if parent.mem_id in dropped:
+        pid = parent.mem_id
+        if pid in clean:
+            break
+        if pid in dropped:
             return True
+        path.append(pid)
         parent = parent.parent
+    clean.update(path)
     return False

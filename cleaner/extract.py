@@ -140,13 +140,13 @@ def _element_blocks(el: Any) -> Iterator[HtmlBlock]:
             yield from _element_blocks(child)
 
 
-def trafilatura_blocks(html: str, *, precision: bool = False) -> list[HtmlBlock]:
+def trafilatura_blocks(html: str, *, precision: bool = False, fast: bool = True) -> list[HtmlBlock]:
     """Main-content blocks of a page by trafilatura (markup in, never a URL)."""
     import trafilatura
 
     doc = trafilatura.bare_extraction(
         html,
-        fast=True,
+        fast=fast,
         favor_precision=precision,
         include_comments=False,
         include_tables=True,
@@ -156,4 +156,7 @@ def trafilatura_blocks(html: str, *, precision: bool = False) -> list[HtmlBlock]
     body = getattr(doc, "body", None)
     if body is None:
         return []
+    if len(body) == 1 and body[0].tag == "p" and not len(body[0]) and "\n" in (body[0].text or "").strip():
+        # trafilatura's whole-page fallback: the page's lines, newline-separated, in one <p>
+        return [HtmlBlock(line) for line in (_collapse(x) for x in body[0].text.split("\n")) if line]
     return list(xml_blocks(body))

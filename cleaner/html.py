@@ -7,8 +7,9 @@
 - The DOM pass runs first because what it removes (share bars, related rails, comment
   threads, cookie banners) would otherwise steer the extractor.
 - Default mode hands the cleaned markup to trafilatura (never a URL: no network); when
-  trafilatura finds much less text than our density extractor on the same tree, the
-  page is one trafilatura misreads and the density result is used instead.
+  trafilatura finds much less text than our density extractor on the same tree and
+  what it found is inside the density result (it stopped short in the same article),
+  the density result is used instead.
 - `Config(html_fast=True)` skips trafilatura: the density extractor only.
 - Then the text core classifies, dedupes and trims the extracted lines, with each
   line's tag, link density and heading level for the HTML context rules.
@@ -38,6 +39,7 @@ __all__ = ["clean_html", "extract_blocks"]
 # this share of the density extractor's (and the latter has at least FALLBACK_MIN chars).
 FALLBACK_SHARE = 0.5
 FALLBACK_MIN = 500
+FALLBACK_AGREE = 0.5  # ... and at least this share of trafilatura's text is in the density result
 TITLE_LOOKAHEAD = 3  # the title is looked for among the first blocks only
 _PUNCT = re.compile(r"[\W_]+")
 
@@ -55,20 +57,32 @@ def extract_blocks(
 ) -> tuple[list[HtmlBlock], dict[str, Any], list[dom.Drop]]:
     """The article's blocks, the page metadata and what the DOM pass dropped."""
     tree = dom.parse(html)
-    meta = read_metadata(tree)
+    ld = dom.strip_never_text(tree)
+    meta = read_metadata(tree, ld)
     titles = title_candidates(tree)
-    drops = dom.prune(tree)
+    drops = dom.prune(tree, strip=False)
     dense = density.extract(tree)
     if fast:
         blocks = dense
     else:
         blocks = trafilatura_blocks(tree.html or "")
-        if _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FALLBACK_SHARE * _chars(dense):
+        short = _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FALLBACK_SHARE * _chars(dense)
+        if short and _agree(blocks, dense):  # trafilatura stopped short inside the same article
             blocks = dense
+
     if not blocks and "<" in html:
         blocks = density.rescue(html)  # markup Lexbor reads as nothing (an unclosed <title>, ...)
     blocks = _without_title(blocks, [meta.get("title", ""), *titles])
     return blocks, meta, drops
+
+
+def _agree(short: list[HtmlBlock], long: list[HtmlBlock]) -> bool:
+    """Whether most of the shorter extract's text is inside the longer one (same article)."""
+    if not short:
+        return True
+    have = {b.text for b in long}
+    inside = sum(len(b.text) for b in short if b.text in have)
+    return inside >= FALLBACK_AGREE * _chars(short)
 
 
 def _without_title(blocks: list[HtmlBlock], titles: list[str]) -> list[HtmlBlock]:

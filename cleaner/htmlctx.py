@@ -13,10 +13,6 @@ link density (set by the HTML path) it can:
   unlinked block closes the zone.
 - **link lists**: a run of fully-linked short blocks (other headlines, tag lists) with no
   marker in front is recirculation when it follows the article body.
-- **tail**: the text core's tail rule takes short unpunctuated lines after the last body
-  paragraph (other headlines, footer links). In HTML an unlinked list item, table row or
-  preformatted line there is article content (ingredients, specifications, code, a
-  signature), so those are given back; linked ones stay removed.
 
 Markers are looked up in the core's rule packs (`RuleSet.exact`), so this module holds
 no phrases of its own. Conservative mode applies none of it, as it applies no context.
@@ -32,8 +28,6 @@ LINKED = 0.5  # a block at least this much link is "mostly a link"
 ALL_LINK = 0.9  # a block this much link is a link and nothing else
 RUN_MIN = 3  # linked blocks in a row that make a link list
 TEASER_WORDS = 5  # words of a block's start tried as a marker
-RESTORE_TAGS = frozenset({"li", "td", "pre"})
-RESTORE_MAX_LINKS = 0.2
 
 
 def _is_marker(text: str, rules: RuleSet) -> bool:
@@ -96,12 +90,3 @@ def _link_lists(blocks: list[Block]) -> None:
                 _drop(r, "recirculation", "html.link-list")
         run = []
         seen_body = seen_body or b.body
-
-
-def restore_tail(blocks: list[Block], config: Config) -> None:
-    """Give back unlinked list items, table rows and code lines the tail rule took."""
-    if config.mode == "conservative":
-        return
-    for b in blocks:
-        if b.rule == "context.tail" and b.tag in RESTORE_TAGS and b.link_density <= RESTORE_MAX_LINKS:
-            b.verdict, b.rule, b.weak = "", "", False

@@ -21,44 +21,33 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-__all__ = ["read_metadata", "strip_markup", "title_candidates"]
+__all__ = ["json_ld_texts", "read_metadata", "strip_markup", "title_candidates"]
 
-# (metadata key, CSS selectors tried in order; meta tags give `content`, others their text)
+# (metadata key, meta names tried in order: a <meta>'s property, name or itemprop, lower case)
 _META: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("title", ('meta[property="og:title"]', 'meta[name="twitter:title"]', 'meta[property="twitter:title"]')),
+    ("title", ("og:title", "twitter:title")),
     (
         "author",
-        (
-            'meta[name="author"]',
-            'meta[property="article:author"]',
-            'meta[name="byl"]',
-            'meta[name="dc.creator"]',
-            'meta[name="DC.creator"]',
-            'meta[name="parsely-author"]',
-            'meta[name="sailthru.author"]',
-        ),
+        ("author", "article:author", "byl", "dc.creator", "parsely-author", "sailthru.author"),
     ),
     (
         "date",
         (
-            'meta[property="article:published_time"]',
-            'meta[itemprop="datePublished"]',
-            'meta[name="date"]',
-            'meta[name="pubdate"]',
-            'meta[name="publish-date"]',
-            'meta[name="dc.date"]',
-            'meta[name="DC.date.issued"]',
-            'meta[property="og:published_time"]',
-            'meta[name="parsely-pub-date"]',
+            "article:published_time",
+            "datepublished",
+            "date",
+            "pubdate",
+            "publish-date",
+            "dc.date",
+            "dc.date.issued",
+            "og:published_time",
+            "parsely-pub-date",
         ),
     ),
-    ("site", ('meta[property="og:site_name"]', 'meta[name="application-name"]')),
-    (
-        "description",
-        ('meta[name="description"]', 'meta[property="og:description"]', 'meta[name="twitter:description"]'),
-    ),
-    ("section", ('meta[property="article:section"]', 'meta[name="section"]')),
-    ("url", ('link[rel="canonical"]', 'meta[property="og:url"]')),
+    ("site", ("og:site_name", "application-name")),
+    ("description", ("description", "og:description", "twitter:description")),
+    ("section", ("article:section", "section")),
+    ("url", ("og:url",)),
 )
 _LD_KEYS = {
     "headline": "title",
@@ -84,20 +73,16 @@ def strip_markup(value: str) -> str:
     return " ".join(value.split())
 
 
-def _attr_value(node: Any) -> str:
-    attrs = node.attributes
-    if node.tag == "meta":
-        return str(attrs.get("content") or "")
-    if node.tag == "link":
-        return str(attrs.get("href") or "")
-    return str(node.text(separator=" ") or "")
+def json_ld_texts(tree: LexborHTMLParser) -> list[str]:
+    """The page's JSON-LD blocks (dom.strip collects them for free on its way)."""
+    return [node.text() or "" for node in tree.css('script[type="application/ld+json"]')]
 
 
-def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:
+def _json_ld(texts: list[str]) -> dict[str, Any]:
     """The first schema.org article-like object of the page's JSON-LD, if any."""
-    for node in tree.css('script[type="application/ld+json"]'):
+    for text in texts:
         try:
-            data = json.loads(node.text() or "")
+            data = json.loads(text)
         except ValueError:
             continue
         stack = data if isinstance(data, list) else [data]
@@ -122,19 +107,29 @@ def _person(value: Any) -> str:
     return str(value or "") if isinstance(value, str) else ""
 
 
-def read_metadata(tree: LexborHTMLParser) -> dict[str, Any]:
-    """Title, author, date (YYYY-MM-DD), site, description, section, url and lang, where found."""
+def read_metadata(tree: LexborHTMLParser, ld_texts: list[str] | None = None) -> dict[str, Any]:
+    """Title, author, date (YYYY-MM-DD), site, description, section, url and lang, where found.
+
+    ld_texts: the page's JSON-LD blocks when the caller has them (else they are looked up).
+    """
     meta: dict[str, Any] = {}
+    tags: dict[str, str] = {}  # one pass over the head's <meta> tags: name -> first content
     head = tree.head
-    if head is not None:
-        for key, selectors in _META:
-            for sel in selectors:
-                node = head.css_first(sel)
-                value = strip_markup(_attr_value(node)) if node is not None else ""
-                if value and not (key == "author" and value.startswith("http")):
-                    meta[key] = value
-                    break
-    ld = _json_ld(tree)
+    for node in head.css("meta[content]") if head is not None else ():
+        attrs = node.attributes
+        name = attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or attrs.get("http-equiv")
+        if name:
+            tags.setdefault(name.lower(), attrs.get("content") or "")
+    for key, names in _META:
+        for name in names:
+            value = strip_markup(tags.get(name, ""))
+            if value and not (key == "author" and value.startswith("http")):
+                meta[key] = value
+                break
+    canonical = head.css_first('link[rel="canonical"]') if head is not None else None
+    if canonical is not None and canonical.attributes.get("href"):
+        meta["url"] = str(canonical.attributes.get("href"))
+    ld = _json_ld(json_ld_texts(tree) if ld_texts is None else ld_texts)
     if ld:
         for src, key in _LD_KEYS.items():
             field = ld.get(src)
@@ -145,9 +140,9 @@ def read_metadata(tree: LexborHTMLParser) -> dict[str, Any]:
         if "site" not in meta and (pub := _person(ld.get("publisher"))):
             meta["site"] = strip_markup(pub)
     if "date" not in meta:
-        node = tree.css_first("time[datetime]")
-        if node is not None:
-            meta["date"] = str(node.attributes.get("datetime") or "")
+        when = tree.css_first("time[datetime]")
+        if when is not None:
+            meta["date"] = str(when.attributes.get("datetime") or "")
     date = _DATE.search(str(meta.get("date", "")))
     if date:
         meta["date"] = date.group(0)
@@ -157,18 +152,16 @@ def read_metadata(tree: LexborHTMLParser) -> dict[str, Any]:
         titles = title_candidates(tree)
         if titles:
             meta["title"] = titles[0]
-    lang = _page_lang(tree)
+    lang = _page_lang(tree, tags)
     if lang:
         meta["lang"] = lang
     return meta
 
 
-def _page_lang(tree: LexborHTMLParser) -> str:
-    root = tree.css_first("html")
-    value = str(root.attributes.get("lang") or "") if root is not None else ""
-    if not value and tree.head is not None:
-        node = tree.head.css_first('meta[http-equiv="content-language"], meta[property="og:locale"]')
-        value = str(node.attributes.get("content") or "") if node is not None else ""
+def _page_lang(tree: LexborHTMLParser, tags: dict[str, str]) -> str:
+    root = tree.root
+    value = str(root.attributes.get("lang") or "") if root is not None and root.tag == "html" else ""
+    value = value or tags.get("content-language") or tags.get("og:locale") or ""
     m = _LANG.match(value.strip())
     return m.group(0).lower() if m else ""
 

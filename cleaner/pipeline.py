@@ -101,8 +101,6 @@ class Cleaner:
         if self.profile is not None:
             self.profile.apply(blocks, site or url)
         context.trim_tail(blocks, self.rules, self.config)
-        if features is not None:
-            htmlctx.restore_tail(blocks, self.config)
         meta: dict[str, Any] = dict(metadata or {})
         if url:
             meta.setdefault("url", url)
