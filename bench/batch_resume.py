@@ -7,7 +7,9 @@ uninterrupted run.
 The corpus is copied with one line in 500 made bad (malformed JSON, or no text field),
 into a gzip-compressed JSONL (so the gzip member cut at a checkpoint is exercised) plus
 the plain shards. Reported: records in, records out, error records, duplicates, and
-whether output and error files are byte-identical to the uninterrupted run.
+whether output and error files are byte-identical to the uninterrupted run. All runs use
+a frozen copy of the package (other people's edits to the rules mid-check would otherwise
+change the output between the reference and the resumed runs).
 """
 
 from __future__ import annotations
@@ -60,7 +62,11 @@ def main() -> None:
     work = CACHE / "resume-check"
     shutil.rmtree(work, ignore_errors=True)
     src, n_in = _prepare(args.corpus.resolve(), work)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # Freeze the code for the whole check: in a shared work tree the rules can change
+    # between the reference run and a resumed run, which would look like lost records.
+    frozen = work / "src"
+    shutil.copytree(ROOT / "cleaner", frozen / "cleaner", ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "PYTHONPATH": str(frozen)}
 
     def cmd(out: str) -> list[str]:
         return [sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(work / out),
@@ -105,7 +111,17 @@ def main() -> None:
           f"{len(keys) - len(set(keys))} | {same} | {same_err} | {len(leftovers)} |")  # fmt: skip
     ok = n_in == len(records) + len(errors) == len(set(keys)) and same and same_err and not leftovers
     print("PASS" if ok else "FAIL")
-    shutil.rmtree(work, ignore_errors=True)
+    if not same:
+        for a, b in zip(out_files, ref_files, strict=False):
+            la, lb = _read(a), _read(b)
+            if la != lb:
+                i = next((i for i, (x, y) in enumerate(zip(la, lb)) if x != y), min(len(la), len(lb)))
+                print(f"first difference: {a.name} line {i + 1} of {len(la)} (reference: {len(lb)} lines)")
+                print(f"  got:      {la[i][:300] if i < len(la) else '<end>'}")
+                print(f"  expected: {lb[i][:300] if i < len(lb) else '<end>'}")
+                break
+    if ok:
+        shutil.rmtree(work, ignore_errors=True)
     sys.exit(0 if ok else 1)
 
 
