@@ -115,7 +115,9 @@ def main() -> None:
         for a, b in zip(out_files, ref_files, strict=False):
             la, lb = _read(a), _read(b)
             if la != lb:
-                i = next((i for i, (x, y) in enumerate(zip(la, lb)) if x != y), min(len(la), len(lb)))
+                i = next(
+                    (i for i, (x, y) in enumerate(zip(la, lb, strict=False)) if x != y), min(len(la), len(lb))
+                )
                 print(f"first difference: {a.name} line {i + 1} of {len(la)} (reference: {len(lb)} lines)")
                 print(f"  got:      {la[i][:300] if i < len(la) else '<end>'}")
                 print(f"  expected: {lb[i][:300] if i < len(lb) else '<end>'}")
