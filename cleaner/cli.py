@@ -49,6 +49,11 @@ def _add_common(p: argparse.ArgumentParser) -> None:
             help=f"JSONL/Parquet {name} field (default: %(default)s)",
         )
     p.add_argument(
+        "--html-fast",
+        action="store_true",
+        help="HTML without trafilatura: our own density extractor, ~10x the pages per second",
+    )
+    p.add_argument(
         "--stdin-format",
         choices=("text", "jsonl"),
         default="text",
@@ -347,7 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stdout = _utf8(sys.stdout)
 
     try:
-        config = Config(mode=args.mode)
+        config = Config(mode=args.mode, html_fast=args.html_fast)
     except CleanerError as exc:
         parser.error(str(exc))
     profile = None

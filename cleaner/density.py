@@ -11,7 +11,8 @@ headline lists are many short, linked blocks); every element accumulates the sco
 the blocks below it. The element with the highest total is the article's container:
 it holds most of the running text and little of the linked furniture around it (the
 maximum-sum subtree, in the spirit of boilerpipe's and readability's text density
-scores, without their per-site tuning). Inside it, blocks that are mostly link go.
+scores, without their per-site tuning). Inside it, every block is kept with its link
+density: the HTML context rules (htmlctx.py) remove the linked ones, each with a reason.
 
 `rescue` reads markup with beautifulsoup4 when Lexbor finds no text at all: documents
 broken in ways a browser's parser (which Lexbor follows to the letter) swallows whole,
@@ -40,7 +41,8 @@ _HEADING = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 LINK_PENALTY = 2.0  # a linked character costs this many article characters
 BLOCK_PENALTY = 20  # every block costs this many characters (many short blocks = furniture)
-MAX_LINKS = 0.5  # inside the container, blocks with more link than this go
+FLOOR = 30  # ... but no block costs more than this: a related list inside the article must
+# not outweigh the article, while a menu of fifty links still sinks its container
 MIN_CHARS = 25  # the extract must have at least this much text
 
 
@@ -125,18 +127,25 @@ def extract(tree: LexborHTMLParser) -> list[HtmlBlock]:
     parent_of: dict[int, int] = {}  # element -> its parent element (0: none)
     score: dict[int, float] = {}
     for run in _runs(body):
-        text = " ".join("".join(run.parts).split())
+        raw = "".join(run.parts)
+        text = " ".join(raw.split())
         if not text:
             continue
         link = min(run.link, len(text))
         tag = run.elem.tag or "p"
-        kind = "h" if tag in _HEADING else _KIND.get(tag, "p")
-        blocks.append(HtmlBlock(text, kind, link / len(text), _HEADING.get(tag, 0)))
         nid = run.elem.mem_id
-        owners.append(nid)
+        if tag == "pre":  # code and verse keep their lines
+            lines = [line.strip() for line in raw.split("\n")]
+            blocks.extend(HtmlBlock(line, "pre", link / len(text)) for line in lines if line)
+            owners.extend(nid for line in lines if line)
+        else:
+            kind = "h" if tag in _HEADING else _KIND.get(tag, "p")
+            blocks.append(HtmlBlock(text, kind, link / len(text), _HEADING.get(tag, 0)))
+            owners.append(nid)
         if nid not in parent_of:
             _climb(run.elem, parent_of)
-        score[nid] = score.get(nid, 0.0) + (len(text) - link) - LINK_PENALTY * link - BLOCK_PENALTY
+        gain = max((len(text) - link) - LINK_PENALTY * link - BLOCK_PENALTY, -FLOOR)
+        score[nid] = score.get(nid, 0.0) + gain
     if not score:
         return []
     depth = _depths(parent_of)
@@ -150,9 +159,7 @@ def extract(tree: LexborHTMLParser) -> list[HtmlBlock]:
     for e in order:  # shallowest first: inside the best element if its parent is
         if parent_of[e] in inside:
             inside.add(e)
-    out = [
-        b for b, owner in zip(blocks, owners, strict=True) if owner in inside and b.link_density <= MAX_LINKS
-    ]
+    out = [b for b, owner in zip(blocks, owners, strict=True) if owner in inside]
     if sum(len(b.text) for b in out) < MIN_CHARS:
         return []
     return out

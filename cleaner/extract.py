@@ -132,9 +132,11 @@ def _element_blocks(el: Any) -> Iterator[HtmlBlock]:
         heading = int(rend[1]) if len(rend) == 2 and rend[1].isdigit() else 2
     pieces, links = _lines_of(el)
     for piece, link in zip(pieces, links, strict=True):
-        text = _collapse(piece)
-        if text:
-            yield HtmlBlock(text, kind, min(1.0, link / len(piece.strip() or "x")), heading)
+        density = min(1.0, link / len(piece.strip() or "x"))
+        for line in piece.split("\n") if kind == "pre" else (piece,):  # code keeps its lines
+            text = _collapse(line)
+            if text:
+                yield HtmlBlock(text, kind, density, heading)
     for child in el:  # lists and tables nested in an item or a paragraph
         if _tag(child) in _NESTED:
             yield from _element_blocks(child)

@@ -39,6 +39,7 @@ __all__ = ["clean_html", "extract_blocks"]
 # this share of the density extractor's (and the latter has at least FALLBACK_MIN chars).
 FALLBACK_SHARE = 0.5
 FALLBACK_MIN = 500
+FALLBACK_BELOW = 2000  # ... and only asked when trafilatura's is this short
 FALLBACK_AGREE = 0.5  # ... and at least this share of trafilatura's text is in the density result
 TITLE_LOOKAHEAD = 3  # the title is looked for among the first blocks only
 _PUNCT = re.compile(r"[\W_]+")
@@ -61,14 +62,15 @@ def extract_blocks(
     meta = read_metadata(tree, ld)
     titles = title_candidates(tree)
     drops = dom.prune(tree, strip=False)
-    dense = density.extract(tree)
     if fast:
-        blocks = dense
+        blocks = density.extract(tree)
     else:
         blocks = trafilatura_blocks(tree.html or "")
-        short = _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FALLBACK_SHARE * _chars(dense)
-        if short and _agree(blocks, dense):  # trafilatura stopped short inside the same article
-            blocks = dense
+        if _chars(blocks) < FALLBACK_BELOW:  # a short result: see what the density extractor says
+            dense = density.extract(tree)
+            short = _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FALLBACK_SHARE * _chars(dense)
+            if short and _agree(blocks, dense):  # trafilatura stopped short inside the same article
+                blocks = dense
 
     if not blocks and "<" in html:
         blocks = density.rescue(html)  # markup Lexbor reads as nothing (an unclosed <title>, ...)

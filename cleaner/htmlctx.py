@@ -13,6 +13,9 @@ link density (set by the HTML path) it can:
   unlinked block closes the zone.
 - **link lists**: a run of fully-linked short blocks (other headlines, tag lists) with no
   marker in front is recirculation when it follows the article body.
+- **linked lines**: any other short line that is nearly all link ("Next post »", a lone
+  headline) points away from the article: navigation. A sentence with a link in it, or
+  a long linked paragraph, stays.
 
 Markers are looked up in the core's rule packs (`RuleSet.exact`), so this module holds
 no phrases of its own. Conservative mode applies none of it, as it applies no context.
@@ -27,6 +30,7 @@ from .rules import EXACT_MAX, RuleSet, exact_key
 LINKED = 0.5  # a block at least this much link is "mostly a link"
 ALL_LINK = 0.9  # a block this much link is a link and nothing else
 RUN_MIN = 3  # linked blocks in a row that make a link list
+LINKED_LINE = 0.8  # a short line this much link points elsewhere ("Next post", a headline)
 TEASER_WORDS = 5  # words of a block's start tried as a marker
 
 
@@ -73,6 +77,9 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
                     break
                 _drop(nxt, "recirculation", "html.links-zone")
     _link_lists(blocks)
+    for b in blocks:
+        if not b.verdict and not b.body and b.link_density >= LINKED_LINE:
+            _drop(b, "navigation", "html.linked-line")
 
 
 def _link_lists(blocks: list[Block]) -> None:

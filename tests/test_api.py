@@ -291,12 +291,11 @@ def test_empty_html_page_is_no_content_not_an_error() -> None:
     assert [r.reason for r in result.removed] == ["no-content"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HTML path has no structural pass yet (nav/aside dropped before extraction): trafilatura's "
-    "fallback returns the nav link text 'Home' of a page without an article, and the text rules keep it",
-)
 def test_html_page_with_only_navigation_is_no_content() -> None:
     result = cleaner.clean("<html><body><nav><a href='/'>Home</a></nav></body></html>", kind="html")
     assert result.text == ""
-    assert [r.reason for r in result.removed] == ["no-content"]
+    # the DOM pass reports the <nav> it dropped, then the page has no article
+    assert [(r.reason, r.rule) for r in result.removed] == [
+        ("navigation", "dom.tag.nav"),
+        ("no-content", "html.no-article"),
+    ]
