@@ -348,22 +348,22 @@ class CleanRun:
         self._open()
         self._start_bar()
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-        finished = False
+        finished = crashed = False
         try:
             finished = batch.run_batches(
                 self.plan(), self.opts.job, self.opts.workers, self.handle, lambda: self.stop
             )
         except batch.WorkerCrash as exc:
-            self._say(f"a worker process died ({exc}); run the same command again to resume")
+            crashed = True
+            self._say(f"a worker process died ({exc})")
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             self._close(finished)
         if not finished:
-            self._say(
-                f"interrupted after {self._records()[0]:,} records; run the same command again to resume"
-            )
-            return 130
+            what = "stopped" if crashed else "interrupted"
+            self._say(f"{what} after {self._records()[0]:,} records; run the same command again to resume")
+            return 1 if crashed else 130
         if self.stats.docs + self.stats.errors == 0 and not self.resumed_records:
             self._say(f"no input records found in {' '.join(self.opts.inputs)}")
         if not self.opts.quiet:

@@ -235,3 +235,28 @@ def test_kill_between_commit_and_rename_completes_on_resume(
     assert again == 1  # nothing left to do, but the job had failed records
     assert _read_jsonl(out) == _read_jsonl(ref)
     assert (tmp_path / "err.jsonl").read_text() == (tmp_path / "ref-err.jsonl").read_text()
+
+
+def test_a_dying_worker_stops_the_run_cleanly_and_it_resumes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cleaner.pipeline import Cleaner
+
+    src = _write(tmp_path / "in.jsonl", _records(1200))
+    out = tmp_path / "out.jsonl"
+    argv = ["clean", str(src), "-o", str(out), "-w", "2", "-q", "--checkpoint-every", "0"]
+    real = Cleaner.clean
+
+    def crash(self: Cleaner, source: str | bytes, *a: object, **kw: object) -> object:
+        if isinstance(source, str) and source.startswith("Story 1000:"):
+            os._exit(3)  # what an out-of-memory kill or a segfault looks like to the pool
+        return real(self, source, *a, **kw)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as m:
+        m.setattr(Cleaner, "clean", crash)  # the forked workers inherit it
+        assert cli.main(argv) == 1
+    err = capsys.readouterr().err
+    assert "a worker process died" in err and "run the same command again to resume" in err
+    assert not out.exists()
+    assert cli.main(argv) == 0
+    assert [r["id"] for r in _read_jsonl(out)] == [f"r{i}" for i in range(1200)]
