@@ -21,11 +21,13 @@ such as an unclosed <title> or <textarea>.
 
 from __future__ import annotations
 
+from typing import Any
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .extract import HtmlBlock
 
-__all__ = ["extract", "rescue"]
+__all__ = ["choose", "depths", "extract", "needs_rescue", "rescue", "run_blocks"]
 
 # Elements that start a block of their own; text under anything else is inline.
 # fmt: off
@@ -103,7 +105,8 @@ def _climb(node: LexborNode, parent_of: dict[int, int]) -> None:
         node, cid = parent, pid
 
 
-def _depths(parent_of: dict[int, int]) -> dict[int, int]:
+def depths(parent_of: dict[int, int]) -> dict[int, int]:
+    """Depth of every element in `parent_of` (its parent links, 0 for the top)."""
     depth: dict[int, int] = {0: 0}
     for e in parent_of:
         path = []
@@ -117,39 +120,29 @@ def _depths(parent_of: dict[int, int]) -> dict[int, int]:
     return depth
 
 
-def extract(tree: LexborHTMLParser) -> list[HtmlBlock]:
-    """The article's blocks by text density (see the module doc); [] when there is none."""
-    body = tree.body
-    if body is None:
-        return []
-    blocks: list[HtmlBlock] = []
-    owners: list[int] = []  # the block element of each block
-    parent_of: dict[int, int] = {}  # element -> its parent element (0: none)
+def run_blocks(tag: str, raw: str, text: str, link: int) -> list[HtmlBlock]:
+    """The block(s) of one run: one, or one per line for <pre> (code and verse keep lines)."""
+    if tag == "pre":
+        return [
+            HtmlBlock(line, "pre", link / len(text)) for line in (x.strip() for x in raw.split("\n")) if line
+        ]
+    kind = "h" if tag in _HEADING else _KIND.get(tag, "p")
+    return [HtmlBlock(text, kind, link / len(text), _HEADING.get(tag, 0))]
+
+
+def choose(
+    blocks: list[HtmlBlock], owners: list[int], parent_of: dict[int, int], order: list[int]
+) -> list[HtmlBlock]:
+    """The blocks inside the element with the best density score (`order`: `parent_of`'s
+    elements, shallowest first); [] when they hold less than MIN_CHARS."""
     score: dict[int, float] = {}
-    for run in _runs(body):
-        raw = "".join(run.parts)
-        text = " ".join(raw.split())
-        if not text:
-            continue
-        link = min(run.link, len(text))
-        tag = run.elem.tag or "p"
-        nid = run.elem.mem_id
-        if tag == "pre":  # code and verse keep their lines
-            lines = [line.strip() for line in raw.split("\n")]
-            blocks.extend(HtmlBlock(line, "pre", link / len(text)) for line in lines if line)
-            owners.extend(nid for line in lines if line)
-        else:
-            kind = "h" if tag in _HEADING else _KIND.get(tag, "p")
-            blocks.append(HtmlBlock(text, kind, link / len(text), _HEADING.get(tag, 0)))
-            owners.append(nid)
-        if nid not in parent_of:
-            _climb(run.elem, parent_of)
-        gain = max((len(text) - link) - LINK_PENALTY * link - BLOCK_PENALTY, -FLOOR)
-        score[nid] = score.get(nid, 0.0) + gain
+    for b, owner in zip(blocks, owners, strict=True):
+        n = len(b.text)
+        link = b.link_density * n
+        gain = max((n - link) - LINK_PENALTY * link - BLOCK_PENALTY, -FLOOR)
+        score[owner] = score.get(owner, 0.0) + gain
     if not score:
         return []
-    depth = _depths(parent_of)
-    order = sorted(parent_of, key=depth.__getitem__)
     for e in reversed(order):  # deepest first: each element hands its total to its parent
         pid = parent_of[e]
         if pid:
@@ -160,18 +153,59 @@ def extract(tree: LexborHTMLParser) -> list[HtmlBlock]:
         if parent_of[e] in inside:
             inside.add(e)
     out = [b for b, owner in zip(blocks, owners, strict=True) if owner in inside]
-    if sum(len(b.text) for b in out) < MIN_CHARS:
+    return out if sum(len(b.text) for b in out) >= MIN_CHARS else []
+
+
+def extract(tree: LexborHTMLParser) -> list[HtmlBlock]:
+    """The article's blocks by text density (see the module doc); [] when there is none."""
+    body = tree.body
+    if body is None:
         return []
-    return out
+    blocks: list[HtmlBlock] = []
+    owners: list[int] = []  # the block element of each block
+    parent_of: dict[int, int] = {}  # element -> its parent element (0: none)
+    for run in _runs(body):
+        raw = "".join(run.parts)
+        text = " ".join(raw.split())
+        if not text:
+            continue
+        nid = run.elem.mem_id
+        if nid not in parent_of:
+            _climb(run.elem, parent_of)
+        for b in run_blocks(run.elem.tag or "p", raw, text, min(run.link, len(text))):
+            blocks.append(b)
+            owners.append(nid)
+    depth = depths(parent_of)
+    return choose(blocks, owners, parent_of, sorted(parent_of, key=depth.__getitem__))
+
+
+RESCUE_BELOW = 100  # rescue only pages whose cleaned <body> holds less text than this
+
+
+def needs_rescue(tree: LexborHTMLParser) -> bool:
+    """Whether Lexbor found (next to) no text in the body: a document broken in a way a
+    browser's parser swallows whole, not a page that merely has no article."""
+    body = tree.body
+    return body is None or len((body.text(separator=" ") or "").strip()) < RESCUE_BELOW
 
 
 def rescue(html: str) -> list[HtmlBlock]:
-    """Blocks of a document Lexbor reads as empty, through beautifulsoup4's lenient parser."""
+    """Blocks of a document Lexbor reads as empty, through beautifulsoup4's lenient parser
+    (furniture by tag and by name goes, as in the DOM pass)."""
     from bs4 import BeautifulSoup
 
+    from .dom import name_verdict
+
     soup = BeautifulSoup(html, "html.parser")
-    for junk in soup(["script", "style", "noscript", "template"]):
+    for junk in soup(["script", "style", "noscript", "template", "nav", "aside", "footer", "form"]):
         junk.decompose()
+    for el in soup.find_all(True):
+        if el.decomposed or el.attrs is None:
+            continue
+        classes: Any = el.get("class") or []
+        names = " ".join(classes) if isinstance(classes, list) else str(classes)
+        if name_verdict(names, str(el.get("id") or "")) is not None:
+            el.decompose()
     blocks: list[HtmlBlock] = []
     for el in soup.find_all(["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "td"]):
         if el.find(["p", "li", "pre", "blockquote", "td"]) is not None:

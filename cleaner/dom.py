@@ -25,7 +25,18 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-__all__ = ["Drop", "TokenRules", "load_tokens", "name_verdict", "parse", "prune", "strip_never_text"]
+__all__ = [
+    "INLINE",
+    "NEVER_DROPPED",
+    "Drop",
+    "TokenRules",
+    "load_tokens",
+    "name_verdict",
+    "parse",
+    "prune",
+    "strip_never_text",
+    "verdict",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,10 +187,10 @@ def _link_chars(node: LexborNode) -> int:
 
 
 # Never dropped by name: the document's own skeleton.
-_NEVER = frozenset({"html", "body", "head", "main"})
+NEVER_DROPPED = frozenset({"html", "body", "head", "main"})
 # Inline elements are never looked at: a clutter widget is a block, and the many
 # links, spans and icons with classes would cost a cache lookup each for nothing.
-_INLINE = frozenset(
+INLINE = frozenset(
     {"a", "span", "img", "i", "b", "em", "strong", "input", "label", "small", "svg", "use", "path",
      "picture", "source", "time", "abbr", "sup", "sub", "br", "hr", "link", "meta", "option"}
 )  # fmt: skip
@@ -189,18 +200,25 @@ _MISSING = ("", "")
 RAW_SLACK = 0.8  # raw text lengths (whitespace and all) only pre-select for the exact test
 
 
-def _holds_article(node: LexborNode, body: LexborNode, rules: TokenRules) -> bool:
+def holds_text(chars: int, links: int, page_chars: int, rules: TokenRules) -> bool:
     """More than `guard_share` of the page's text, at a link density under `guard_links`."""
-    text = _text(node)
-    return len(text) > rules.guard_share * len(_text(body)) and _link_chars(node) < rules.guard_links * len(
-        text
+    return chars > rules.guard_share * page_chars and links < rules.guard_links * chars
+
+
+def holds_prose(reason: str, chars: int, prose: int, page_prose: int, rules: TokenRules) -> bool:
+    """`guard_prose` of the page's prose (comment threads are prose too, and never kept)."""
+    return (
+        reason != "comments"
+        and page_prose > 0
+        and chars >= rules.prose_chars
+        and prose >= rules.guard_prose * page_prose
     )
 
 
-def _verdict(node: LexborNode, rules: TokenRules) -> tuple[str, str] | None:
+def verdict(node: LexborNode, rules: TokenRules) -> tuple[str, str] | None:
     """Why `node` is clutter by its tag, its `hidden` flag or its class/id names; or None."""
     tag = node.tag or ""
-    if tag in _NEVER or tag in _INLINE:
+    if tag in NEVER_DROPPED or tag in INLINE:
         return None
     reason = rules.guarded_tags.get(tag)
     if reason is not None:
@@ -252,8 +270,8 @@ def prune(
     dropped: set[int] = set()
     clean: set[int] = set()  # elements known to have no dropped ancestor
     for node in body.css(rules.selector):
-        verdict = _verdict(node, rules)
-        if verdict is None:
+        found = verdict(node, rules)
+        if found is None:
             continue
         mid = node.mem_id
         if mid in dropped or _inside(node, dropped, clean):  # a selector list may yield a node twice
@@ -262,17 +280,16 @@ def prune(
         if page_chars < 0:
             page_chars = len(body.text(deep=True, separator=" ")) or 1
             page_prose = _prose(body, rules.prose_chars)
-        if len(raw) > RAW_SLACK * rules.guard_share * page_chars and _holds_article(node, body, rules):
-            continue  # the article in a wrapper with a clutter-like name
-        if (
-            verdict[0] != "comments"
-            and page_prose
-            and len(raw) >= rules.prose_chars
-            and _prose(node, rules.prose_chars) >= rules.guard_prose * page_prose
+        if len(raw) > RAW_SLACK * rules.guard_share * page_chars:  # then the exact test
+            text = _text(node)
+            if holds_text(len(text), _link_chars(node), len(_text(body)), rules):
+                continue  # the article in a wrapper with a clutter-like name
+        if len(raw) >= rules.prose_chars and holds_prose(
+            found[0], len(raw), _prose(node, rules.prose_chars), page_prose, rules
         ):
             continue  # most of the page's prose: a layout wrapper around the article
         dropped.add(mid)
-        chosen.append((node, verdict[0], verdict[1], raw))
+        chosen.append((node, found[0], found[1], raw))
     if chosen:
         captions = sum(len(raw.strip()) for _, reason, _, raw in chosen if reason == "caption")
         if captions > rules.gallery_share * page_prose:  # a gallery: the captions are the story

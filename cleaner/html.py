@@ -72,7 +72,7 @@ def extract_blocks(
             if short and _agree(blocks, dense):  # trafilatura stopped short inside the same article
                 blocks = dense
 
-    if not blocks and "<" in html:
+    if not blocks and "<" in html and density.needs_rescue(tree):
         blocks = density.rescue(html)  # markup Lexbor reads as nothing (an unclosed <title>, ...)
     blocks = _without_title(blocks, [meta.get("title", ""), *titles])
     return blocks, meta, drops
