@@ -131,7 +131,11 @@ def run_blocks(tag: str, raw: str, text: str, link: int) -> list[HtmlBlock]:
 
 
 def choose(
-    blocks: list[HtmlBlock], owners: list[int], parent_of: dict[int, int], order: list[int]
+    blocks: list[HtmlBlock],
+    owners: list[int],
+    parent_of: dict[int, int],
+    order: list[int],
+    floor: float = FLOOR,
 ) -> list[HtmlBlock]:
     """The blocks inside the element with the best density score (`order`: `parent_of`'s
     elements, shallowest first); [] when they hold less than MIN_CHARS."""
@@ -139,7 +143,7 @@ def choose(
     for b, owner in zip(blocks, owners, strict=True):
         n = len(b.text)
         link = b.link_density * n
-        gain = max((n - link) - LINK_PENALTY * link - BLOCK_PENALTY, -FLOOR)
+        gain = max((n - link) - LINK_PENALTY * link - BLOCK_PENALTY, -floor)
         score[owner] = score.get(owner, 0.0) + gain
     if not score:
         return []
@@ -156,8 +160,11 @@ def choose(
     return out if sum(len(b.text) for b in out) >= MIN_CHARS else []
 
 
-def extract(tree: LexborHTMLParser) -> list[HtmlBlock]:
-    """The article's blocks by text density (see the module doc); [] when there is none."""
+def extract(tree: LexborHTMLParser, floor: float = FLOOR) -> list[HtmlBlock]:
+    """The article's blocks by text density (see the module doc); [] when there is none.
+
+    floor: the most a block can cost; default mode's fallback passes no floor (a tighter
+    container: it only stands in for trafilatura when both read the same article)."""
     body = tree.body
     if body is None:
         return []
@@ -176,7 +183,7 @@ def extract(tree: LexborHTMLParser) -> list[HtmlBlock]:
             blocks.append(b)
             owners.append(nid)
     depth = depths(parent_of)
-    return choose(blocks, owners, parent_of, sorted(parent_of, key=depth.__getitem__))
+    return choose(blocks, owners, parent_of, sorted(parent_of, key=depth.__getitem__), floor)
 
 
 RESCUE_BELOW = 100  # rescue only pages whose cleaned <body> holds less text than this

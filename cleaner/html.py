@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -67,7 +68,7 @@ def extract_blocks(
     else:
         blocks = trafilatura_blocks(tree.html or "")
         if _chars(blocks) < FALLBACK_BELOW:  # a short result: see what the density extractor says
-            dense = density.extract(tree)
+            dense = density.extract(tree, floor=math.inf)
             short = _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FALLBACK_SHARE * _chars(dense)
             if short and _agree(blocks, dense):  # trafilatura stopped short inside the same article
                 blocks = dense

@@ -56,10 +56,12 @@ def _drop(b: Block, reason: str, rule: str) -> None:
     b.verdict, b.rule, b.weak = reason, rule, True
 
 
-def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
-    """Teasers, link zones after markers, link lists after the body (see the module doc)."""
+def revise(blocks: list[Block], rules: RuleSet, config: Config) -> bool:
+    """Teasers, link zones after markers, link lists and linked lines (see the module doc);
+    True when a verdict was set."""
     if config.mode == "conservative" or not blocks:
-        return
+        return False
+    before = sum(1 for b in blocks if b.verdict)
     for b in blocks:
         if not b.verdict and b.link_density >= LINKED and _teaser(b, rules):
             _drop(b, "recirculation", "html.teaser")
@@ -80,6 +82,7 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
     for b in blocks:
         if not b.verdict and not b.body and b.link_density >= LINKED_LINE:
             _drop(b, "navigation", "html.linked-line")
+    return sum(1 for b in blocks if b.verdict) != before
 
 
 def _link_lists(blocks: list[Block]) -> None:

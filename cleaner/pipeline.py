@@ -94,8 +94,10 @@ class Cleaner:
                 b.tag, b.link_density, b.heading = f.tag, f.link_density, f.heading
         classify.classify(blocks, text, self.rules, self.config)
         context.revise(blocks, self.rules, self.config)
-        if features is not None:
-            htmlctx.revise(blocks, self.rules, self.config)
+        if features is not None and htmlctx.revise(blocks, self.rules, self.config):
+            # lines the HTML rules took can make a new first line (a kicker) or close a zone:
+            # the context pass looks again, as a second run on the text would
+            context.revise(blocks, self.rules, self.config)
         if self.config.dedupe:
             dedupe.dedupe(blocks, self.config)
         if self.profile is not None:
