@@ -49,7 +49,7 @@ def datatrove_job(corpus: str, out: str, logs: str, workers: int) -> None:
 
 def _row(name: str, m: Measured, size: int, base: float | None) -> str:
     mbps = size / 1e6 / m.wall
-    speedup = f"{mbps / base:.2f}x" if base else "1.00x"
+    speedup = f"{mbps / base:.2f}x" if base else "-"
     return (
         f"| {name} | {m.wall:.1f} | {mbps:.1f} | {speedup} | {m.cpu / (size / 1e9):.0f} | "
         f"{m.others_cpu / m.wall:.2f} | {m.peak_pss_mb:.0f} | {m.peak_rss_mb:.0f} | {m.returncode} |"
@@ -60,6 +60,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("corpus", type=Path, nargs="?")
     ap.add_argument("--skip-datatrove", action="store_true")
+    ap.add_argument("--workers", nargs="+", default=["1", "2"], help="CLI runs, in this order (default: 1 2)")
     ap.add_argument(
         "--datatrove-job", nargs=4, metavar=("CORPUS", "OUT", "LOGS", "WORKERS"), help=argparse.SUPPRESS
     )
@@ -72,8 +73,8 @@ def main() -> None:
     size = corpus_bytes(args.corpus)
     exe = [sys.executable, "-m", "cleaner", "clean", str(args.corpus)]
     runs: list[tuple[str, list[str]]] = [
-        ("cleaner clean -w 1", [*exe, "-o", str(CACHE / "out-w1"), "-w", "1", "--kind", "text"]),
-        ("cleaner clean -w 2", [*exe, "-o", str(CACHE / "out-w2"), "-w", "2", "--kind", "text"]),
+        (f"cleaner clean -w {w}", [*exe, "-o", str(CACHE / f"out-w{w}"), "-w", w, "--kind", "text"])
+        for w in args.workers
     ]
     if not args.skip_datatrove:
         job = [str(args.corpus), str(CACHE / "out-dt"), str(CACHE / "out-dt-logs"), "2"]
@@ -86,22 +87,23 @@ def main() -> None:
     print(f"corpus: {args.corpus} ({size / 1e9:.2f} GB, {len(list(args.corpus.glob('*.jsonl')))} shards)\n")
     print("| run | wall s | MB/s | vs -w 1 | CPU s/GB | others (cores) | peak PSS MB | max RSS MB | exit |")
     print("|---|---|---|---|---|---|---|---|---|")
-    base = None
+    results: list[tuple[str, Measured, str]] = []
     for name, cmd in runs:
-        for out in ("out-w1", "out-w2", "out-dt", "out-dt-logs"):
+        for out in (*(f"out-w{w}" for w in args.workers), "out-dt", "out-dt-logs"):
             shutil.rmtree(CACHE / out, ignore_errors=True)
         m = run(cmd, cwd=str(ROOT))
-        print(_row(name, m, size, base), flush=True)
-        if base is None:
-            base = size / 1e6 / m.wall
         if m.returncode != 0:
             print(m.stderr[-2000:], file=sys.stderr)
         summary = [
             line for line in m.stderr.splitlines() if line.startswith("cleaner: ") and "documents" in line
         ]
+        results.append((name, m, summary[-1] if summary else ""))
+    base = next((size / 1e6 / m.wall for name, m, _ in results if name.endswith("-w 1")), None)
+    for name, m, summary in results:
+        print(_row(name, m, size, base))
         if summary:
-            print(f"|   {summary[-1]} |", flush=True)
-    for out in ("out-w1", "out-w2", "out-dt", "out-dt-logs"):
+            print(f"|   {summary} |")
+    for out in (*(f"out-w{w}" for w in args.workers), "out-dt", "out-dt-logs"):
         shutil.rmtree(CACHE / out, ignore_errors=True)
 
 
