@@ -194,9 +194,6 @@ INLINE = frozenset(
     {"a", "span", "img", "i", "b", "em", "strong", "input", "label", "small", "svg", "use", "path",
      "picture", "source", "time", "abbr", "sup", "sub", "br", "hr", "link", "meta", "option"}
 )  # fmt: skip
-_MISSING = ("", "")
-
-
 RAW_SLACK = 0.8  # raw text lengths (whitespace and all) only pre-select for the exact test
 
 
