@@ -15,7 +15,7 @@ from .model import Block, Removal
 
 # A line with no letter or digit in it: separators, bullets, stray punctuation.
 _NO_WORD = re.compile(r"[^\w]*")
-TERMINAL = tuple(".!?…\"”»)'’:;。！？」』")
+TERMINAL = tuple(".!?…\"”»)]'’:;。！？」』")
 
 
 def body_shaped(text: str) -> bool:
