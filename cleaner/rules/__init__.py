@@ -107,7 +107,9 @@ class RuleSet:
         if self.automaton is None:
             return {}
         buf = b"\n" + text.encode("utf-8", "surrogatepass").translate(WORD_TABLE) + b"\n"
-        hits = self.automaton.find_matches_as_indexes(buf, overlapping=True)
+        # Newlines read as spaces: one pattern a word instead of four (" w ", "\\nw\\n", ...);
+        # offsets are unchanged, so a hit still maps to its line through `buf`.
+        hits = self.automaton.find_matches_as_indexes(buf.replace(b"\n", b" "), overlapping=True)
         langs = self.languages(buf)
         out: dict[int, list[Pattern]] = {}
         timed = [p for pack, pats in self.time_gated.items() if pack in langs for p in pats]
@@ -186,15 +188,15 @@ def _read_pack(name: str) -> dict[str, Any]:
 
 
 def _trigger_forms(trigger: str, rule_id: str) -> list[bytes]:
-    """The automaton patterns for a trigger: preceded by a space or newline, and for a whole
-    word followed by one too (the document buffer ends lines with "\\n")."""
+    """The automaton patterns for a trigger: preceded by a space, and for a whole word
+    followed by one too (the automaton reads the buffer with newlines as spaces)."""
     stem = trigger.endswith("*")
     t = trigger.lower().removesuffix("*")
     if not t.strip() or t != t.strip() or any(c.isascii() and not c.isalnum() and c != " " for c in t):
         raise ConfigError(f"rule {rule_id}: trigger {trigger!r} must be words (letters, digits, spaces)")
-    words = {t, t[0].upper() + t[1:]}  # non-ASCII capitals survive the ASCII lower-casing
-    ends = (b"",) if stem else (b" ", b"\n")
-    return [s + w.encode("utf-8") + e for w in sorted(words) for s in (b" ", b"\n") for e in ends]
+    words = {t} if t[0].isascii() else {t, t[0].upper() + t[1:]}  # "Ü" survives ASCII lower-casing
+    end = b"" if stem else b" "
+    return [b" " + w.encode("utf-8") + end for w in sorted(words)]
 
 
 @lru_cache(maxsize=8)
