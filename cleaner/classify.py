@@ -10,15 +10,7 @@ from __future__ import annotations
 
 from .config import Config
 from .model import Block
-from .rules import EXACT_MAX, KEY_STRIP, Pattern, Rule, RuleSet, exact_key
-
-
-def exact_rule(text: str, rules: RuleSet) -> Rule | None:
-    """The whole-line phrase rule for a line (kickers excepted: they depend on position)."""
-    if len(text) > EXACT_MAX:
-        return None
-    rule = rules.exact.get(exact_key(text))
-    return None if rule is None or rule.first_only else rule
+from .rules import EXACT_MAX, KEY_STRIP, Pattern, Rule, RuleSet
 
 
 def pattern_rule(b: Block, patterns: list[Pattern]) -> Rule | None:
@@ -45,7 +37,8 @@ def classify(blocks: list[Block], text: str, rules: RuleSet, config: Config) -> 
     for b in blocks:
         line = b.text
         n = len(line)
-        # exact_rule, inlined: this loop runs for every line of every document
+        # the whole-line phrase lookup (kickers excepted: they depend on position, see
+        # context.py); inlined, since this loop runs for every line of every document
         rule = exact.get(" ".join(line.lower().split()).strip(KEY_STRIP)) if n <= EXACT_MAX else None
         if rule is not None and rule.first_only:
             rule = None
