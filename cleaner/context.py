@@ -19,7 +19,7 @@ import re
 
 from .config import Config
 from .model import Block
-from .rules import EXACT_MAX, RuleSet, exact_key
+from .rules import RuleSet
 from .segment import TERMINAL as _TERMINAL
 
 TAIL_SHARE = 0.5  # the tail rule stands down when what follows the body is this large
@@ -45,7 +45,7 @@ def _kickers(blocks: list[Block], rules: RuleSet) -> None:
     "Skip to content" is gone) decides the same way: idempotence."""
     kept = [b for b in blocks if not b.verdict]
     for b, nxt in zip(kept, kept[1:], strict=False):  # a kicker needs a title after it, not text
-        rule = rules.exact.get(exact_key(b.text)) if len(b.text) <= EXACT_MAX else None
+        rule = rules.phrase(b.text)
         if rule is None or not rule.first_only or nxt.body:
             return
         b.verdict, b.rule, b.weak = rule.reason, rule.id, rule.weak

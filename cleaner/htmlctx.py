@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from .config import Config
 from .model import Block
-from .rules import EXACT_MAX, RuleSet, exact_key
+from .rules import RuleSet
 
 LINKED = 0.5  # a block at least this much link is "mostly a link"
 ALL_LINK = 0.9  # a block this much link is a link and nothing else
@@ -35,9 +35,7 @@ TEASER_WORDS = 5  # words of a block's start tried as a marker
 
 
 def _is_marker(text: str, rules: RuleSet) -> bool:
-    if len(text) > EXACT_MAX:
-        return False
-    rule = rules.exact.get(exact_key(text))
+    rule = rules.phrase(text)
     return rule is not None and rule.zone == "links"
 
 

@@ -102,6 +102,11 @@ class RuleSet:
             return self.packs
         return frozenset({"common", *(lang for lang, n in counts.items() if n >= LANG_SHARE * top)})
 
+    def phrase(self, text: str) -> Rule | None:
+        """The whole-line phrase rule for a line, kickers included (None if too long or
+        unknown). classify.py inlines the same lookup in its hot loop."""
+        return self.exact.get(exact_key(text)) if len(text) <= EXACT_MAX else None
+
     def candidates(self, text: str) -> dict[int, list[Pattern]]:
         """Line number -> the patterns whose triggers occur on that line (one pass)."""
         if self.automaton is None:
