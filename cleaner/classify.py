@@ -32,9 +32,11 @@ def classify(blocks: list[Block], text: str, rules: RuleSet, config: Config) -> 
     `text` is the repaired document the blocks were cut from (block.index is its line).
     """
     conservative = config.mode == "conservative"
-    hits = rules.candidates(text)
+    limit = max(rules.max_len, EXACT_MAX)
+    short = [b for b in blocks if len(b.text) <= limit]  # no pattern fires on a longer line
+    hits = rules.candidates([b.text for b in short], text)
     exact = rules.exact
-    for b in blocks:
+    for pos, b in enumerate(short):
         line = b.text
         n = len(line)
         # the whole-line phrase lookup (kickers excepted: they depend on position, see
@@ -43,7 +45,7 @@ def classify(blocks: list[Block], text: str, rules: RuleSet, config: Config) -> 
         if rule is not None and rule.first_only:
             rule = None
         if rule is None:
-            patterns = hits.get(b.index)
+            patterns = hits.get(pos)
             if not patterns:
                 continue
             rule = pattern_rule(b, patterns)

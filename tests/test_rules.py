@@ -51,10 +51,22 @@ def test_trigger_forms_whole_word_and_stem() -> None:
 
 def test_whole_word_trigger_does_not_fire_inside_a_longer_word() -> None:
     rs = load_rules("auto")
-    hits = rs.candidates("The apple harvest was good this year in the region, farmers said.\n")
+    apple = "The apple harvest was good this year in the region, farmers said."
+    hits = rs.candidates([apple], apple)
     assert not any(p.rule.id == "en.promo.app" for p in hits.get(0, []))
-    hits = rs.candidates("Download our app now for all the news.\n")
-    assert any(p.rule.id == "en.promo.app" for p in hits.get(0, []))
+    app = "Download our app now for all the news."
+    hits = rs.candidates(["A headline", app], app)
+    assert any(p.rule.id == "en.promo.app" for p in hits.get(1, []))
+    assert not hits.get(0)
+
+
+def test_long_lines_only_get_the_triggers_of_rules_that_fire_on_them() -> None:
+    rs = load_rules("auto")
+    short = "Read more: the app"
+    long = "Read more about the app the council approved. " + "It was a long debate in the hall. " * 8
+    hits = rs.candidates([short, long], short)
+    assert any(p.rule.max_len <= 200 for p in hits[0])
+    assert all(p.rule.max_len >= len(long) for p in hits.get(1, [])) and hits.get(1)
 
 
 def test_language_gating_picks_the_document_language() -> None:

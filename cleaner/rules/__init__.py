@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -107,15 +108,22 @@ class RuleSet:
         unknown). classify.py inlines the same lookup in its hot loop."""
         return self.exact.get(exact_key(text)) if len(text) <= EXACT_MAX else None
 
-    def candidates(self, text: str) -> dict[int, list[Pattern]]:
-        """Line number -> the patterns whose triggers occur on that line (one pass)."""
-        if self.automaton is None:
+    def candidates(self, lines: Sequence[str], sample: str) -> dict[int, list[Pattern]]:
+        """Position in `lines` -> the patterns whose triggers occur on that line (one pass).
+
+        `lines` are the lines worth a look: callers leave out those longer than
+        `max_len`, which no pattern fires on, so long paragraphs cost no scan at all.
+        `sample` is the document's start, for the language guess.
+        """
+        if self.automaton is None or not lines:
             return {}
+        text = "\n".join(lines)
         buf = b"\n" + text.encode("utf-8", "surrogatepass").translate(WORD_TABLE) + b"\n"
         # Newlines read as spaces: one pattern a word instead of four (" w ", "\\nw\\n", ...);
         # offsets are unchanged, so a hit still maps to its line through `buf`.
         hits = self.automaton.find_matches_as_indexes(buf.replace(b"\n", b" "), overlapping=True)
-        langs = self.languages(buf)
+        head = b"\n" + sample[:LANG_SAMPLE].encode("utf-8", "surrogatepass")
+        langs = self.languages(head.translate(WORD_TABLE))
         out: dict[int, list[Pattern]] = {}
         timed = [p for pack, pats in self.time_gated.items() if pack in langs for p in pats]
         if timed:
@@ -126,21 +134,24 @@ class RuleSet:
             if pats and literal in text:
                 for line in _lines_with(text, literal):
                     out.setdefault(line, []).extend(pats)
-        live: dict[int, list[Pattern]] = {}  # trigger -> its patterns in this document's packs
+        # trigger -> (its patterns in this document's packs, the longest line they fire on)
+        live: dict[int, tuple[list[Pattern], int]] = {}
         newline_at = buf.find
-        line, line_end = -1, 0  # text line j spans [newline j, newline j+1) of buf
+        line, line_end, width = -1, 0, 0  # text line j spans [newline j, newline j+1) of buf
         for pat, start, _end in sorted(hits, key=itemgetter(1)):
             k = self.owner[pat]
-            patterns = live.get(k)
-            if patterns is None:
-                patterns = live[k] = [p for pack, ps in self.gated[k].items() if pack in langs for p in ps]
-            if not patterns:
-                continue
-            while start >= line_end:  # advance to the line holding this hit
-                line += 1
-                nxt = newline_at(b"\n", line_end + 1)
-                line_end = nxt if nxt >= 0 else len(buf) + 1
-            out.setdefault(line, []).extend(patterns)
+            entry = live.get(k)
+            if entry is None:
+                patterns = [p for pack, ps in self.gated[k].items() if pack in langs for p in ps]
+                entry = live[k] = (patterns, max((p.rule.max_len for p in patterns), default=0))
+            if start >= line_end:
+                while start >= line_end:  # advance to the line holding this hit
+                    line += 1
+                    nxt = newline_at(b"\n", line_end + 1)
+                    line_end = nxt if nxt >= 0 else len(buf) + 1
+                width = len(lines[line])
+            if width <= entry[1]:  # a long line only for the triggers of long-line rules
+                out.setdefault(line, []).extend(entry[0])
         return out
 
 
