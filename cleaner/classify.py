@@ -18,8 +18,10 @@ def pattern_rule(b: Block, patterns: list[Pattern]) -> Rule | None:
     patterns that fire mark the block as a comment byline instead."""
     if len(patterns) > 1:
         patterns = sorted(set(patterns), key=lambda p: p.order)
+    line = b.text
+    lowered = line.lower()
     for pat in patterns:
-        if pat.fires(b.text):
+        if pat.fires(line, lowered):
             if not pat.rule.zone_only:
                 return pat.rule
             b.byline = True

@@ -16,17 +16,22 @@ from .model import Block, Removal
 # A line with no letter or digit in it: separators, bullets, stray punctuation.
 _NO_WORD = re.compile(r"[^\w]*")
 TERMINAL = tuple(".!?…\"”»)]'’:;。！？」』")
+# The same as a set, for `line[-1] in ...`: str.endswith(tuple) tries each suffix in turn.
+TERMINAL_CHARS = frozenset(TERMINAL)
+LONG = 160  # a line this long is running text whatever its end
 
 
 def body_shaped(text: str) -> bool:
-    """A line that reads as running text: a finished sentence of some length, or long."""
-    if len(text) >= 160:
+    """A line that reads as running text: a finished sentence of some length, or long.
+    (`segment` inlines this test: it runs for every line of every document.)"""
+    n = len(text)
+    if n >= LONG:
         return True
-    if not text.endswith(TERMINAL):
+    if not text or text[-1] not in TERMINAL_CHARS:
         return False
     spaces = text.count(" ")
     # Scripts written without spaces (Chinese, Japanese) count characters instead.
-    return spaces >= 6 or (len(text) >= 12 and spaces * 12 < len(text) and not text.isascii())
+    return spaces >= 6 or (n >= 12 and spaces * 12 < n and not text.isascii())
 
 
 def segment(text: str) -> tuple[list[Block], list[Removal]]:
@@ -41,6 +46,14 @@ def segment(text: str) -> tuple[list[Block], list[Removal]]:
             removed.append(Removal(line, "whitespace", "blank-line", i))
         elif len(s) < 12 and _NO_WORD.fullmatch(s):
             removed.append(Removal(line, "whitespace", "separator-line", i))
-        else:
-            blocks.append(Block(i, s, body_shaped(s)))  # positional: this loop is hot
+        else:  # body_shaped(s), inlined
+            n = len(s)
+            if n >= LONG:
+                body = True
+            elif s[-1] not in TERMINAL_CHARS:
+                body = False
+            else:
+                spaces = s.count(" ")
+                body = spaces >= 6 or (n >= 12 and spaces * 12 < n and not s.isascii())
+            blocks.append(Block(i, s, body))  # positional: this loop is hot
     return blocks, removed

@@ -54,17 +54,21 @@ class Rule:
 
 @dataclass(frozen=True, slots=True, eq=False)  # identity hash: hashing a regex is dear
 class Pattern:
-    """One rule's regex: `anchored` ones must match at the line start."""
+    """One rule's regex: `anchored` ones must match at the line start. A `caseless` one
+    runs, without IGNORECASE, on the lower-cased line (see `_caseless`)."""
 
     order: int  # position in the packs: the first rule in pack order wins
     regex: re.Pattern[str]
     anchored: bool
     rule: Rule
+    caseless: bool = False
 
-    def fires(self, line: str) -> bool:
+    def fires(self, line: str, lowered: str) -> bool:
+        """`lowered` is `line.lower()` (computed once a line, shared by its patterns)."""
         if len(line) > self.rule.max_len:
             return False
-        return bool(self.regex.match(line) if self.anchored else self.regex.search(line))
+        s = lowered if self.caseless else line
+        return bool(self.regex.match(s) if self.anchored else self.regex.search(s))
 
 
 @dataclass
@@ -197,6 +201,28 @@ def exact_key(line: str) -> str:
     return " ".join(line.lower().split()).strip(KEY_STRIP)
 
 
+def _caseless(source: str) -> bool:
+    """True when a regex means the same without IGNORECASE on a lower-cased line: it
+    names no capital letter (outside escapes such as \\W, \\S, \\B) and sets no inline
+    flags. Such patterns run ~2x faster: sre compares literals without folding case, and
+    can skip ahead to a literal first character."""
+    bare = re.sub(r"\\.", "", source)
+    return not any(c.isupper() for c in bare) and "(?i" not in bare and "(?-i" not in bare
+
+
+def _patterns(sources: list[str], order: int, anchored: bool, rule: Rule) -> list[Pattern]:
+    """A rule's regexes joined into one alternation, or two: those that can run caseless
+    on the lower-cased line, and those that need IGNORECASE on the line as it is."""
+    groups: dict[bool, list[str]] = {}
+    for src in sources:
+        groups.setdefault(_caseless(src), []).append(src)
+    out = []
+    for caseless, srcs in groups.items():
+        regex = re.compile("|".join(f"(?:{s})" for s in srcs), 0 if caseless else re.I)
+        out.append(Pattern(order, regex, anchored, rule, caseless))
+    return out
+
+
 def _read_pack(name: str) -> dict[str, Any]:
     data = resources.files(__package__).joinpath(f"{name}.json").read_text(encoding="utf-8")
     pack: dict[str, Any] = json.loads(data)
@@ -240,23 +266,22 @@ def load_rules(langs: tuple[str, ...] | str = "auto") -> RuleSet:
             for kind in ("match", "search"):
                 if not spec.get(kind):
                     continue
-                regex = re.compile("|".join(f"(?:{s})" for s in spec[kind]), re.I)
-                pat = Pattern(len(rs.by_id), regex, kind == "match", rule)
                 rs.max_len = max(rs.max_len, rule.max_len)
-                for trig in spec["triggers"]:
-                    if trig == "#time":
-                        rs.time_gated.setdefault(name, []).append(pat)
-                        continue
-                    if trig.startswith("#has:"):
-                        rs.literal_gated.setdefault(trig[5:], {}).setdefault(name, []).append(pat)
-                        continue
-                    for form in _trigger_forms(trig, rule.id):
-                        k = trigger_index.setdefault(form, len(trigger_index))
-                        if k == len(rs.gated):
-                            rs.gated.append({})
-                        bucket = rs.gated[k].setdefault(name, [])
-                        if pat not in bucket:
-                            bucket.append(pat)
+                for pat in _patterns(spec[kind], len(rs.by_id), kind == "match", rule):
+                    for trig in spec["triggers"]:
+                        if trig == "#time":
+                            rs.time_gated.setdefault(name, []).append(pat)
+                            continue
+                        if trig.startswith("#has:"):
+                            rs.literal_gated.setdefault(trig[5:], {}).setdefault(name, []).append(pat)
+                            continue
+                        for form in _trigger_forms(trig, rule.id):
+                            k = trigger_index.setdefault(form, len(trigger_index))
+                            if k == len(rs.gated):
+                                rs.gated.append({})
+                            bucket = rs.gated[k].setdefault(name, [])
+                            if pat not in bucket:
+                                bucket.append(pat)
     rs.packs = frozenset(names)
     if trigger_index:
         words = list(trigger_index)
