@@ -37,13 +37,20 @@ def classify(blocks: list[Block], text: str, rules: RuleSet, config: Config) -> 
     limit = max(rules.max_len, EXACT_MAX)
     short = [b for b in blocks if len(b.text) <= limit]  # no pattern fires on a longer line
     hits = rules.candidates([b.text for b in short], text)
-    exact = rules.exact
+    exact, first_words = rules.exact, rules.first_words
     for pos, b in enumerate(short):
         line = b.text
         n = len(line)
         # the whole-line phrase lookup (kickers excepted: they depend on position, see
-        # context.py); inlined, since this loop runs for every line of every document
-        rule = exact.get(" ".join(line.lower().split()).strip(KEY_STRIP)) if n <= EXACT_MAX else None
+        # context.py); inlined, since this loop runs for every line of every document.
+        # The key's first word is the first word of the line trimmed as keys are; when it
+        # starts no phrase, the key (lower-casing the whole line) is not worth making.
+        rule = None
+        if n <= EXACT_MAX:
+            head = line.lstrip(KEY_STRIP)
+            word = head.split(None, 1)[0].strip(KEY_STRIP).lower() if head else ""
+            if not word or word in first_words:
+                rule = exact.get(" ".join(line.lower().split()).strip(KEY_STRIP))
         if rule is not None and rule.first_only:
             rule = None
         if rule is None:

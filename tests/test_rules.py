@@ -98,3 +98,35 @@ def test_a_rule_in_another_language_still_fires_on_its_own_language() -> None:
     assert "Lesen Sie auch" not in r.text.split("\n")
     assert "Neue Brücke für Radfahrer eröffnet" not in r.text.split("\n")
     assert r.text.startswith("Die Stadt plant")
+
+
+def test_first_word_pretest_never_hides_a_phrase() -> None:
+    """classify skips the phrase key when the line's first word starts no phrase; every
+    phrase, however it is dressed (case, bullets, odd spaces, trailing colon), still hits."""
+    from cleaner.classify import classify
+    from cleaner.config import Config
+    from cleaner.model import Block
+
+    rs = load_rules("auto")
+    config = Config(mode="conservative")
+    missed = []
+    for key, rule in rs.exact.items():
+        if rule.first_only or not key:
+            continue
+        for line in (key.upper(), f"• {key}", f"•\u2003•{key.title()}:", f"|\t{key} »"):
+            if len(line) > 90 or rs.phrase(line) is not rule:
+                continue
+            block = Block(0, line)
+            classify([block], line, rs, config)
+            if block.rule != rule.id and not (rule.weak and not block.rule):
+                missed.append(line)
+    assert not missed, missed[:5]
+
+
+def test_caseless_patterns_are_those_without_capitals_or_flags() -> None:
+    from cleaner.rules import _caseless
+
+    assert _caseless(r"\bread more\b[^.!?]{0,40}$")
+    assert _caseless(r"\W{0,3}\S+\d")  # escapes keep their meaning on a lower-cased line
+    assert not _caseless(r"(?-i:[A-Z])\w+ ©")
+    assert not _caseless(r"on page [A-Z]\d")

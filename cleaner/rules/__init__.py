@@ -77,6 +77,9 @@ class RuleSet:
 
     by_id: dict[str, Rule] = field(default_factory=dict)
     exact: dict[str, Rule] = field(default_factory=dict)
+    # The first word of every `exact` key (trimmed as keys are): a line whose first word
+    # is not among them needs no key at all (classify's cheap pre-test).
+    first_words: frozenset[str] = frozenset()
     keep_tail: re.Pattern[str] | None = None  # lines after the body that still belong to it
     # One Aho-Corasick automaton over every pack's triggers; each trigger knows, per pack,
     # the patterns it gates, so a document only pays for its own languages' rules.
@@ -283,6 +286,7 @@ def load_rules(langs: tuple[str, ...] | str = "auto") -> RuleSet:
                             if pat not in bucket:
                                 bucket.append(pat)
     rs.packs = frozenset(names)
+    rs.first_words = frozenset(k.split(" ", 1)[0].rstrip(KEY_STRIP) for k in rs.exact)
     if trigger_index:
         words = list(trigger_index)
         rs.automaton = ahocorasick_rs.BytesAhoCorasick(words, implementation=_DFA)
