@@ -20,7 +20,7 @@ import re
 from .config import Config
 from .model import Block
 from .rules import RuleSet
-from .segment import TERMINAL as _TERMINAL
+from .segment import TERMINAL_CHARS
 
 TAIL_SHARE = 0.5  # the tail rule stands down when what follows the body is this large
 # A comment header that counts ("15 comments", "Comments (87)") is evidence by itself.
@@ -43,29 +43,32 @@ def _drop(blocks: list[Block], reason: str, rule: str, *, keep_reason: str = "")
 def _kickers(blocks: list[Block], rules: RuleSet) -> None:
     """Judged on the first *kept* line, not the first line, so that a second run (after
     "Skip to content" is gone) decides the same way: idempotence."""
-    kept = [b for b in blocks if not b.verdict]
-    for b, nxt in zip(kept, kept[1:], strict=False):  # a kicker needs a title after it, not text
+    kept = (b for b in blocks if not b.verdict)  # lazily: only the first few are looked at
+    b = next(kept, None)
+    while b is not None:
+        nxt = next(kept, None)
         rule = rules.phrase(b.text)
-        if rule is None or not rule.first_only or nxt.body:
+        # a kicker needs a title after it, not text
+        if nxt is None or rule is None or not rule.first_only or nxt.body:
             return
         b.verdict, b.rule, b.weak = rule.reason, rule.id, rule.weak
+        b = nxt
 
 
 def _tail(blocks: list[Block], rules: RuleSet) -> None:
-    last = max((k for k, b in enumerate(blocks) if b.body and not b.verdict), default=-1)
+    last = next((k for k in range(len(blocks) - 1, -1, -1) if blocks[k].body and not blocks[k].verdict), -1)
     if last < 0:
         return
+    after = [b for b in blocks[last + 1 :] if not b.verdict]
+    if not after:
+        return
+    tail = sum(len(b.text) for b in after)
     head = sum(len(b.text) for b in blocks[: last + 1] if not b.verdict)
-    tail = sum(len(b.text) for b in blocks[last + 1 :] if not b.verdict)
     if tail > TAIL_SHARE * head:  # verse, lists, tables: not a footer
         return
     keep = rules.keep_tail
     _drop(
-        [
-            b
-            for b in blocks[last + 1 :]
-            if not b.text.endswith(_TERMINAL) and (keep is None or not keep.match(b.text))
-        ],
+        [b for b in after if b.text[-1] not in TERMINAL_CHARS and (keep is None or not keep.match(b.text))],
         "navigation",
         "context.tail",
     )
@@ -108,10 +111,17 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
     # Order matters for idempotence: each step looks only at lines still kept, and the
     # tail (trim_tail) comes after dedupe, once everything else has taken what it takes.
     _kickers(blocks, rules)
-    for k, b in enumerate(blocks):
-        rule = rules.by_id.get(b.rule) if b.verdict else None
-        if rule is not None and rule.zone == "links":
+    # Everything below starts from a line a rule named (or a comment byline): look at
+    # those only, not at every line.
+    flagged = [k for k, b in enumerate(blocks) if b.verdict or b.byline]
+    link_rules = rules.link_rules
+    for k in flagged:
+        if blocks[k].rule in link_rules:
             _links_zone(blocks, k)
+    comment_rules = rules.comment_rules
+    headers = [k for k in flagged if blocks[k].rule in comment_rules]
+    if not headers and not any(blocks[k].byline for k in flagged):
+        return
     bodies = []  # kept body paragraphs before each block
     n = 0
     for b in blocks:
@@ -119,9 +129,9 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
         n += b.body and not b.verdict
     # Bylines before headers: a header zone removes bylines a second run would not see.
     _byline_thread(blocks, bodies)
-    for k, b in enumerate(blocks):
-        rule = rules.by_id.get(b.rule) if b.verdict else None
-        opens = rule is not None and rule.zone == "comments" and bodies[k] >= COMMENTS_AFTER_BODY
+    for k in headers:
+        # (the byline thread may have taken the header)
+        opens = blocks[k].rule in comment_rules and bodies[k] >= COMMENTS_AFTER_BODY
         if opens and _header_thread(blocks, rules, k, bodies[k]):
             break
 

@@ -80,6 +80,8 @@ class RuleSet:
     # The first word of every `exact` key (trimmed as keys are): a line whose first word
     # is not among them needs no key at all (classify's cheap pre-test).
     first_words: frozenset[str] = frozenset()
+    link_rules: frozenset[str] = frozenset()  # ids of rules that open a links zone
+    comment_rules: frozenset[str] = frozenset()  # ... a comments zone
     keep_tail: re.Pattern[str] | None = None  # lines after the body that still belong to it
     # One Aho-Corasick automaton over every pack's triggers; each trigger knows, per pack,
     # the patterns it gates, so a document only pays for its own languages' rules.
@@ -286,6 +288,8 @@ def load_rules(langs: tuple[str, ...] | str = "auto") -> RuleSet:
                             if pat not in bucket:
                                 bucket.append(pat)
     rs.packs = frozenset(names)
+    rs.link_rules = frozenset(r.id for r in rs.by_id.values() if r.zone == "links")
+    rs.comment_rules = frozenset(r.id for r in rs.by_id.values() if r.zone == "comments")
     rs.first_words = frozenset(k.split(" ", 1)[0].rstrip(KEY_STRIP) for k in rs.exact)
     if trigger_index:
         words = list(trigger_index)
