@@ -16,29 +16,42 @@ from .model import Block
 # are lower-cased, in one bytes.translate (a C loop; str.lower on non-ASCII text costs
 # ~100 instructions a character, more than the rest of the stage). Non-ASCII capitals
 # keep their case: a copy that differs only in the case of "Ä" or "É" is not caught.
-_DROP = bytes(b for b in range(128) if not chr(b).isalnum())
+# Newlines stay: the keys of a document are made in one pass over all its lines.
+_DROP = bytes(b for b in range(128) if not chr(b).isalnum() and b != 10)
 _LOWER = bytes(range(256)).lower()
-# Curly quotes, dashes, ellipsis and NBSP vanish too, so "quoted" and “quoted” copies match.
-# (Deleted as UTF-8 byte sequences: str.translate is slow on non-ASCII text.)
-_TYPOGRAPHY = re.compile(b"|".join(re.escape(c.encode()) for c in "“”„‟‘’‚‛«»‹›–—―…\u00a0\u202f"))
+# Typographic punctuation vanishes too, so "quoted" and “quoted” copies match: the General
+# Punctuation block (U+2000-U+203F: dashes, curly quotes, ellipsis, odd spaces, bullets)
+# and NBSP, « and ». Deleted as UTF-8 byte sequences, each pattern with a literal prefix
+# that sre finds fast (str.translate is slow on non-ASCII text).
+_GENERAL_PUNCTUATION = re.compile(b"\xe2\x80[\x80-\xbf]")
+_LATIN1_PUNCTUATION = re.compile(b"\xc2[\xa0\xab\xbb]")
+
+
+def near_keys(texts: list[str]) -> list[bytes]:
+    """The near-duplicate key of each line: lower-cased ASCII, words only."""
+    buf = "\n".join(texts).encode("utf-8", "surrogatepass").translate(_LOWER, _DROP)
+    if b"\xe2\x80" in buf:
+        buf = _GENERAL_PUNCTUATION.sub(b"", buf)
+    if b"\xc2" in buf:
+        buf = _LATIN1_PUNCTUATION.sub(b"", buf)
+    return buf.split(b"\n")
 
 
 def dedupe(blocks: list[Block], config: Config) -> None:
     """Mark later copies of kept paragraphs as `duplicate`."""
+    shortest = config.min_dup_chars
+    candidates = [b for b in blocks if not b.verdict and len(b.text) >= shortest]
+    keys = near_keys([b.text for b in candidates]) if config.near_duplicate else None
     exact: set[str] = set()
     near: set[bytes] = set()
-    for b in blocks:
-        if b.verdict or len(b.text) < config.min_dup_chars:
-            continue
+    for i, b in enumerate(candidates):
         key = b.text  # already stripped; internal whitespace differences are the near test's
         if key in exact:
             b.verdict, b.rule = "duplicate", "dedupe.exact"
             continue
         exact.add(key)
-        if config.near_duplicate:
-            loose = key.encode("utf-8", "surrogatepass").translate(_LOWER, _DROP)
-            if b"\xe2\x80" in loose or b"\xc2" in loose:
-                loose = _TYPOGRAPHY.sub(b"", loose)
+        if keys is not None:
+            loose = keys[i]
             if loose in near:
                 b.verdict, b.rule = "duplicate", "dedupe.near"
                 continue
