@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import classify, context, dedupe, fix, htmlctx, segment
@@ -116,16 +117,19 @@ class Cleaner:
 
 def assemble(blocks: list[Any], removed: list[Removal], repairs: list[Any], meta: dict[str, Any]) -> Result:
     """Join kept blocks with "\\n"; merge removals in document order; lift kickers to metadata."""
-    kept: list[str] = []
-    for b in blocks:
-        if b.verdict:
+    gone = [b for b in blocks if b.verdict]  # two comprehensions beat one loop with a branch
+    if gone:
+        had = bool(removed)
+        for b in gone:
             removed.append(Removal(b.text, b.verdict, b.rule, b.index))
             if b.verdict == "kicker":
                 meta.setdefault("section", b.text)
-        else:
-            kept.append(b.text)
-    removed.sort(key=lambda r: r.line)
-    return Result("\n".join(kept), removed, repairs, meta)
+        if had:
+            removed.sort(key=_LINE)
+    return Result("\n".join([b.text for b in blocks if not b.verdict]), removed, repairs, meta)
+
+
+_LINE = attrgetter("line")
 
 
 _DEFAULT: Cleaner | None = None

@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from operator import itemgetter
 from typing import Any
 
 import ahocorasick_rs
@@ -145,20 +144,26 @@ class RuleSet:
                     out.setdefault(line, []).extend(pats)
         # trigger -> (its patterns in this document's packs, the longest line they fire on)
         live: dict[int, tuple[list[Pattern], int]] = {}
-        newline_at = buf.find
-        line, line_end, width = -1, 0, 0  # text line j spans [newline j, newline j+1) of buf
-        for pat, start, _end in sorted(hits, key=itemgetter(1)):
-            k = self.owner[pat]
+        owner, gated = self.owner, self.gated
+        # Overlapping hits arrive in order of their end. A hit's last word byte (end - 2:
+        # a whole-word pattern ends with the space after the word) fixes its line: line j
+        # spans [newline j, newline j + 1) of buf; newlines are counted only between lines
+        # that have hits.
+        line, line_end, seen, width = -1, 0, 0, 0
+        for pat, _start, end in hits:
+            pos = end - 2
+            if pos >= line_end:
+                line += buf.count(b"\n", seen, pos + 1)
+                seen = pos + 1
+                line_end = buf.find(b"\n", seen)
+                if line_end < 0:
+                    line_end = len(buf)
+                width = len(lines[line])
+            k = owner[pat]
             entry = live.get(k)
             if entry is None:
-                patterns = [p for pack, ps in self.gated[k].items() if pack in langs for p in ps]
+                patterns = [p for pack, ps in gated[k].items() if pack in langs for p in ps]
                 entry = live[k] = (patterns, max((p.rule.max_len for p in patterns), default=0))
-            if start >= line_end:
-                while start >= line_end:  # advance to the line holding this hit
-                    line += 1
-                    nxt = newline_at(b"\n", line_end + 1)
-                    line_end = nxt if nxt >= 0 else len(buf) + 1
-                width = len(lines[line])
             if width <= entry[1]:  # a long line only for the triggers of long-line rules
                 out.setdefault(line, []).extend(entry[0])
         return out
