@@ -8,6 +8,8 @@ and section kickers, are context.py's business.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from .config import Config
 from .model import Block
 from .rules import EXACT_MAX, KEY_STRIP, Pattern, Rule, RuleSet
@@ -17,15 +19,26 @@ def pattern_rule(b: Block, patterns: list[Pattern]) -> Rule | None:
     """The first verdict pattern, in pack order, that fires on the line; `zone_only`
     patterns that fire mark the block as a comment byline instead."""
     if len(patterns) > 1:
-        patterns = sorted(set(patterns), key=lambda p: p.order)
+        patterns = sorted(set(patterns), key=_ORDER)
     line = b.text
-    lowered = line.lower()
-    for pat in patterns:
-        if pat.fires(line, lowered):
+    n = len(line)
+    lowered = ""
+    for pat in patterns:  # Pattern.fires, inlined: this runs for every candidate line
+        if n > pat.max_len:
+            continue
+        if pat.caseless:
+            lowered = lowered or line.lower()
+            hit = pat.test(lowered)
+        else:
+            hit = pat.test(line)
+        if hit is not None:
             if not pat.rule.zone_only:
                 return pat.rule
             b.byline = True
     return None
+
+
+_ORDER = attrgetter("order")
 
 
 def classify(blocks: list[Block], text: str, rules: RuleSet, config: Config) -> None:

@@ -84,7 +84,7 @@ class Cleaner:
         """
         repairs: list[Repair] = []
         if self.config.repair:
-            lines = text.count("\n")
+            lines = text.count("\n") if features is not None else 0
             text, repairs = fix.repair_text(text)
             if features is not None and text.count("\n") != lines:
                 features = None  # repair joined or split lines: the features no longer line up

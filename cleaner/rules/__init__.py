@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -61,13 +61,20 @@ class Pattern:
     anchored: bool
     rule: Rule
     caseless: bool = False
+    # regex.match or regex.search, and the rule's max_len: what classify's loop needs,
+    # one attribute away
+    test: Callable[[str], re.Match[str] | None] = field(init=False)
+    max_len: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "test", self.regex.match if self.anchored else self.regex.search)
+        object.__setattr__(self, "max_len", self.rule.max_len)
 
     def fires(self, line: str, lowered: str) -> bool:
         """`lowered` is `line.lower()` (computed once a line, shared by its patterns)."""
-        if len(line) > self.rule.max_len:
+        if len(line) > self.max_len:
             return False
-        s = lowered if self.caseless else line
-        return bool(self.regex.match(s) if self.anchored else self.regex.search(s))
+        return self.test(lowered if self.caseless else line) is not None
 
 
 @dataclass
