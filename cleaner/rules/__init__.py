@@ -101,6 +101,7 @@ class RuleSet:
     stopwords: Any = None  # automaton over " word " for each pack's `stopwords`
     stopword_lang: list[str] = field(default_factory=list)
     max_len: int = 0
+    live: dict[frozenset[str], dict[int, tuple[list[Pattern], int]]] = field(default_factory=dict)
 
     def languages(self, buf: bytes) -> frozenset[str]:
         """The packs worth running on a document: its languages, guessed from stopwords in
@@ -149,8 +150,11 @@ class RuleSet:
             if pats and literal in text:
                 for line in _lines_with(text, literal):
                     out.setdefault(line, []).extend(pats)
-        # trigger -> (its patterns in this document's packs, the longest line they fire on)
-        live: dict[int, tuple[list[Pattern], int]] = {}
+        # trigger -> (its patterns in this document's packs, the longest line they fire on),
+        # made once for each set of packs (documents come in a few languages)
+        live = self.live.get(langs)
+        if live is None:
+            live = self.live[langs] = {}
         owner, gated = self.owner, self.gated
         # Overlapping hits arrive in order of their end. A hit's last word byte (end - 2:
         # a whole-word pattern ends with the space after the word) fixes its line: line j
