@@ -130,3 +130,17 @@ def test_caseless_patterns_are_those_without_capitals_or_flags() -> None:
     assert _caseless(r"\W{0,3}\S+\d")  # escapes keep their meaning on a lower-cased line
     assert not _caseless(r"(?-i:[A-Z])\w+ ©")
     assert not _caseless(r"on page [A-Z]\d")
+
+
+def test_prefilter_sentinels_never_match() -> None:
+    """The automata carry sentinel patterns (to switch off a slow prefilter); the buffers
+    they scan can never hold them, so no hit ever names one."""
+    from cleaner.rules import _NO_PREFILTER
+
+    rs = load_rules("auto")
+    text = "\x01\x01 \x02\x02 \x03\x03\x04\x04 read more"
+    buf = text.encode().translate(WORD_TABLE)
+    assert all(s not in buf for s in _NO_PREFILTER)
+    for automaton, n in ((rs.automaton, len(rs.owner)), (rs.stopwords, len(rs.stopword_lang))):
+        hits = automaton.find_matches_as_indexes(b" " + buf + b" ", overlapping=True)
+        assert all(pat < n for pat, _, _ in hits)

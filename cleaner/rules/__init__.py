@@ -212,6 +212,16 @@ def _time_lines(text: str) -> list[int]:
 
 
 _DFA = ahocorasick_rs.Implementation.DFA  # a few MB more memory, the fastest scan
+# Every pattern starts with a space, so the automaton would use a start-byte prefilter:
+# memchr to the next space, then the DFA, then memchr again, every few bytes of text, which
+# costs more than it saves. Patterns with four more start bytes (control bytes, which the
+# WORD_TABLE buffer never holds, so they never match) switch it off: a third faster scan.
+_NO_PREFILTER = [b"\x01\x01", b"\x02\x02", b"\x03\x03", b"\x04\x04"]
+
+
+def _automaton(patterns: list[bytes]) -> Any:
+    """A DFA over `patterns` (pattern i reported as i; the sentinels never are)."""
+    return ahocorasick_rs.BytesAhoCorasick(patterns + _NO_PREFILTER, implementation=_DFA)
 LANG_SAMPLE = 2048  # bytes of a document read to guess its language
 LANG_MIN_HITS = 8  # fewer stopword hits than this: language unknown
 LANG_SHARE = 0.3  # a second language counts when it has this share of the top one's hits
@@ -309,12 +319,12 @@ def load_rules(langs: tuple[str, ...] | str = "auto") -> RuleSet:
     rs.first_words = frozenset(k.split(" ", 1)[0].rstrip(KEY_STRIP) for k in rs.exact)
     if trigger_index:
         words = list(trigger_index)
-        rs.automaton = ahocorasick_rs.BytesAhoCorasick(words, implementation=_DFA)
+        rs.automaton = _automaton(words)
         rs.owner = [trigger_index[w] for w in words]
     if keep_src:
         rs.keep_tail = re.compile("|".join(f"(?:{s})" for s in keep_src), re.I)
     if stop_src:
-        rs.stopwords = ahocorasick_rs.BytesAhoCorasick([w for w, _ in stop_src], implementation=_DFA)
+        rs.stopwords = _automaton([w for w, _ in stop_src])
         rs.stopword_lang = [lang for _, lang in stop_src]
     return rs
 
