@@ -222,6 +222,8 @@ _NO_PREFILTER = [b"\x01\x01", b"\x02\x02", b"\x03\x03", b"\x04\x04"]
 def _automaton(patterns: list[bytes]) -> Any:
     """A DFA over `patterns` (pattern i reported as i; the sentinels never are)."""
     return ahocorasick_rs.BytesAhoCorasick(patterns + _NO_PREFILTER, implementation=_DFA)
+
+
 LANG_SAMPLE = 2048  # bytes of a document read to guess its language
 LANG_MIN_HITS = 8  # fewer stopword hits than this: language unknown
 LANG_SHARE = 0.3  # a second language counts when it has this share of the top one's hits
@@ -252,6 +254,31 @@ def _patterns(sources: list[str], order: int, anchored: bool, rule: Rule) -> lis
         regex = re.compile("|".join(f"(?:{s})" for s in srcs), 0 if caseless else re.I)
         out.append(Pattern(order, regex, anchored, rule, caseless))
     return out
+
+
+def _gate(
+    rs: RuleSet, pack: str, pat: Pattern, triggers: list[str], forms: list[bytes], index: dict[bytes, int]
+) -> None:
+    """File a pattern under each of its triggers (automaton forms, clock times, literals)."""
+    for trig in triggers:
+        if trig == "#time":
+            rs.time_gated.setdefault(pack, []).append(pat)
+        elif trig.startswith("#has:"):
+            rs.literal_gated.setdefault(trig[5:], {}).setdefault(pack, []).append(pat)
+    for form in forms:
+        k = index.setdefault(form, len(index))
+        if k == len(rs.gated):
+            rs.gated.append({})
+        bucket = rs.gated[k].setdefault(pack, [])
+        if pat not in bucket:
+            bucket.append(pat)
+
+
+def _prune(forms: list[bytes]) -> list[bytes]:
+    """A rule's trigger forms without those another of its forms implies: with "comment*"
+    gating a rule, "comments*" or "comment" adds nothing but hits to map to lines."""
+    stems = [g for g in forms if not g.endswith(b" ")]
+    return [f for f in dict.fromkeys(forms) if not any(f != g and f.startswith(g) for g in stems)]
 
 
 def _read_pack(name: str) -> dict[str, Any]:
@@ -298,21 +325,11 @@ def load_rules(langs: tuple[str, ...] | str = "auto") -> RuleSet:
                 if not spec.get(kind):
                     continue
                 rs.max_len = max(rs.max_len, rule.max_len)
+                forms = _prune(
+                    [f for t in spec["triggers"] if not t.startswith("#") for f in _trigger_forms(t, rule.id)]
+                )
                 for pat in _patterns(spec[kind], len(rs.by_id), kind == "match", rule):
-                    for trig in spec["triggers"]:
-                        if trig == "#time":
-                            rs.time_gated.setdefault(name, []).append(pat)
-                            continue
-                        if trig.startswith("#has:"):
-                            rs.literal_gated.setdefault(trig[5:], {}).setdefault(name, []).append(pat)
-                            continue
-                        for form in _trigger_forms(trig, rule.id):
-                            k = trigger_index.setdefault(form, len(trigger_index))
-                            if k == len(rs.gated):
-                                rs.gated.append({})
-                            bucket = rs.gated[k].setdefault(name, [])
-                            if pat not in bucket:
-                                bucket.append(pat)
+                    _gate(rs, name, pat, spec["triggers"], forms, trigger_index)
     rs.packs = frozenset(names)
     rs.link_rules = frozenset(r.id for r in rs.by_id.values() if r.zone == "links")
     rs.comment_rules = frozenset(r.id for r in rs.by_id.values() if r.zone == "comments")
