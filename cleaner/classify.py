@@ -50,29 +50,31 @@ def classify(blocks: list[Block], text: str, rules: RuleSet, config: Config) -> 
     limit = max(rules.max_len, EXACT_MAX)
     short = [b for b in blocks if len(b.text) <= limit]  # no pattern fires on a longer line
     hits = rules.candidates([b.text for b in short], text)
+    # Pass 1, the whole-line phrase lookup (kickers excepted: they depend on position, see
+    # context.py), on the lines short enough to be a phrase. The key's first word is the
+    # line's first word trimmed as keys are; when it starts no phrase, the key (which
+    # lower-cases the whole line) is not worth making.
     exact, first_words = rules.exact, rules.first_words
+    named: set[int] = set()  # positions a phrase named: their patterns are not consulted
     for pos, b in enumerate(short):
         line = b.text
-        n = len(line)
-        # the whole-line phrase lookup (kickers excepted: they depend on position, see
-        # context.py); inlined, since this loop runs for every line of every document.
-        # The key's first word is the first word of the line trimmed as keys are; when it
-        # starts no phrase, the key (lower-casing the whole line) is not worth making.
-        rule = None
-        if n <= EXACT_MAX:
-            head = line.lstrip(KEY_STRIP)
-            word = head.split(None, 1)[0].strip(KEY_STRIP).lower() if head else ""
-            if not word or word in first_words:
-                rule = exact.get(" ".join(line.lower().split()).strip(KEY_STRIP))
-        if rule is not None and rule.first_only:
-            rule = None
-        if rule is None:
-            patterns = hits.get(pos)
-            if not patterns:
-                continue
-            rule = pattern_rule(b, patterns)
-            if rule is None:
-                continue
-        if conservative and rule.weak:
+        if len(line) > EXACT_MAX:
             continue
-        b.verdict, b.rule, b.weak = rule.reason, rule.id, rule.weak
+        head = line.lstrip(KEY_STRIP)
+        word = head.split(None, 1)[0].strip(KEY_STRIP).lower() if head else ""
+        if word and word not in first_words:
+            continue
+        rule = exact.get(" ".join(line.lower().split()).strip(KEY_STRIP))
+        if rule is None or rule.first_only:
+            continue
+        named.add(pos)
+        if not (conservative and rule.weak):
+            b.verdict, b.rule, b.weak = rule.reason, rule.id, rule.weak
+    # Pass 2, the patterns, on the lines where a trigger of theirs occurs.
+    for pos, patterns in hits.items():
+        if pos in named:
+            continue
+        b = short[pos]
+        found = pattern_rule(b, patterns)
+        if found is not None and not (conservative and found.weak):
+            b.verdict, b.rule, b.weak = found.reason, found.id, found.weak
