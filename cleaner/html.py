@@ -1,7 +1,7 @@
 """HTML mode: a page in, the article text out, cleaned by the same rules as text mode.
 
     parse ──> metadata ──> DOM pass ──> extract ──────────────> text core + HTML rules
-    Lexbor    meta.py      dom.py       trafilatura (default)    pipeline.clean_text
+    Lexbor    meta.py      dom.py       trafilatura + merge.py    pipeline.clean_text
                                         density.py  (fast / fallback)   (features per line)
 
 - The DOM pass runs first because what it removes (share bars, related rails, comment
@@ -9,7 +9,9 @@
 - Default mode hands the cleaned markup to trafilatura (never a URL: no network); when
   trafilatura finds much less text than our density extractor on the same tree and
   what it found is inside the density result (it stopped short in the same article),
-  the density result is used instead.
+  the density result is used instead; otherwise the density blocks trafilatura skipped
+  inside the same article (a standfirst, a paragraph between two of its own) are put
+  back (merge.py).
 - `Config(html_fast=True)` skips trafilatura: the density extractor only.
 - Then the text core classifies, dedupes and trims the extracted lines, with each
   line's tag, link density and heading level for the HTML context rules.
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import density, dom
 from .extract import HtmlBlock, trafilatura_blocks
+from .merge import merge
 from .meta import read_metadata, title_candidates
 from .model import Removal, Result
 
@@ -67,11 +70,15 @@ def extract_blocks(
         blocks = density.extract(tree)
     else:
         blocks = trafilatura_blocks(tree.html or "")
+        page = density.page_blocks(tree)
+        dense: list[HtmlBlock] = []
         if _chars(blocks) < FALLBACK_BELOW:  # a short result: see what the density extractor says
-            dense = density.extract(tree, floor=math.inf)
+            dense = [page.blocks[k] for k in density.choose(page, math.inf)]
             short = _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FALLBACK_SHARE * _chars(dense)
             if short and _agree(blocks, dense):  # trafilatura stopped short inside the same article
                 blocks = dense
+        if blocks is not dense:  # put back what trafilatura skipped of the same article
+            blocks = merge(blocks, page, density.choose(page))
 
     if not blocks and "<" in html and density.needs_rescue(tree):
         blocks = density.rescue(html)  # markup Lexbor reads as nothing (an unclosed <title>, ...)
