@@ -47,6 +47,7 @@ FALLBACK_BELOW = 2000  # ... and only asked when trafilatura's is this short
 FALLBACK_AGREE = 0.5  # ... and at least this share of trafilatura's text is in the density result
 TITLE_LOOKAHEAD = 3  # the title is looked for among the first blocks only
 _PUNCT = re.compile(r"[\W_]+")
+_DECLARED = 'meta[property="og:title"], meta[name="og:title"], meta[name="twitter:title"], meta[property="twitter:title"]'
 
 
 def _key(text: str) -> str:
@@ -58,9 +59,10 @@ def _chars(blocks: list[HtmlBlock]) -> int:
 
 
 def extract_blocks(
-    html: str, *, fast: bool = False
+    html: str, *, fast: bool = False, keep_title: bool = False
 ) -> tuple[list[HtmlBlock], dict[str, Any], list[dom.Drop]]:
-    """The article's blocks, the page metadata and what the DOM pass dropped."""
+    """The article's blocks, the page metadata and what the DOM pass dropped; with
+    `keep_title`, the title first (as the page shows it when it is among the first blocks)."""
     tree = dom.parse(html)
     ld = dom.strip_never_text(tree)
     meta = read_metadata(tree, ld)
@@ -82,8 +84,23 @@ def extract_blocks(
 
     if not blocks and "<" in html and density.needs_rescue(tree):
         blocks = density.rescue(html)  # markup Lexbor reads as nothing (an unclosed <title>, ...)
-    blocks = _without_title(blocks, [meta.get("title", ""), *titles])
+    at = _title_at(blocks, [meta.get("title", ""), *titles])
+    if at >= 0:
+        title = blocks.pop(at)
+        if keep_title:
+            blocks.insert(0, title)
+    elif keep_title and meta.get("title") and _declared(tree, ld):
+        blocks.insert(0, HtmlBlock(str(meta["title"]), "h", 0.0, 1))
     return blocks, meta, drops
+
+
+def _declared(tree: Any, ld: list[str]) -> bool:
+    """Whether the page declares its headline (OpenGraph, Twitter card, JSON-LD): only then
+    is metadata["title"] put in front of a text that lacks it. A <title> names the site as
+    well ("Post | Blog name"), and an <h1> is often the blog's name, not the post's."""
+    head = tree.head
+    declared = head is not None and head.css_first(_DECLARED) is not None
+    return declared or any('"headline"' in x for x in ld)
 
 
 def _agree(short: list[HtmlBlock], long: list[HtmlBlock]) -> bool:
@@ -95,23 +112,23 @@ def _agree(short: list[HtmlBlock], long: list[HtmlBlock]) -> bool:
     return inside >= FALLBACK_AGREE * _chars(short)
 
 
-def _without_title(blocks: list[HtmlBlock], titles: list[str]) -> list[HtmlBlock]:
-    """Drop the title from the first blocks: it lives in metadata["title"]."""
+def _title_at(blocks: list[HtmlBlock], titles: list[str]) -> int:
+    """Where the title is among the first blocks (-1: not there). It lives in
+    metadata["title"], so the text goes without it unless `keep_title` asks for it."""
     keys = {_key(t) for t in titles if t}
     keys.discard("")
     for k, b in enumerate(blocks[:TITLE_LOOKAHEAD]):
         if _key(b.text) in keys:
-            return blocks[:k] + blocks[k + 1 :]
-    return blocks
+            return k
+    return -1
 
 
 def clean_html(cleaner: Cleaner, html: str, url: str | None = None, *, site: str | None = None) -> Result:
     """Extract the article, then clean it with the text core and the HTML context rules."""
-    blocks, meta, drops = extract_blocks(html, fast=cleaner.config.html_fast)
+    config = cleaner.config
+    blocks, meta, drops = extract_blocks(html, fast=config.html_fast, keep_title=config.keep_title)
     if url:
         meta["url"] = url
-    if cleaner.config.keep_title and meta.get("title"):
-        blocks.insert(0, HtmlBlock(str(meta["title"]), "h", 0.0, 1))
     text = "\n".join(b.text for b in blocks)
     result = cleaner.clean_text(text, url, meta, site=site, features=blocks)
     if not result.text.strip():
