@@ -37,7 +37,9 @@ from bench.score import Score, ngrams, snippets
 
 Page = dict[str, Any]
 System = Callable[[str], str]
-SYSTEMS = ("cleaner", "cleaner-title", "cleaner-fast", "trafilatura-precision", "trafilatura", "readability", "resiliparse")
+SYSTEMS = (
+    "cleaner", "cleaner-title", "cleaner-fast", "trafilatura-precision", "trafilatura", "readability", "resiliparse"
+)
 
 
 def make_system(name: str) -> System:
@@ -139,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--samples", type=int, default=10)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-report", action="store_true", help="only the score tables")
-    ap.add_argument("--halves", action="store_true", help="also score even and odd pages apart (overfitting check)")
+    ap.add_argument("--halves", action="store_true", help="even and odd pages scored apart too")
     args = ap.parse_args(argv)
 
     for name in args.sets:

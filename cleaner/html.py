@@ -47,7 +47,7 @@ FALLBACK_BELOW = 2000  # ... and only asked when trafilatura's is this short
 FALLBACK_AGREE = 0.5  # ... and at least this share of trafilatura's text is in the density result
 TITLE_LOOKAHEAD = 3  # the title is looked for among the first blocks only
 _PUNCT = re.compile(r"[\W_]+")
-_DECLARED = 'meta[property="og:title"], meta[name="og:title"], meta[name="twitter:title"], meta[property="twitter:title"]'
+_DECLARED = ",".join(f'meta[{a}="{n}:title"]' for a in ("property", "name") for n in ("og", "twitter"))
 
 
 def _key(text: str) -> str:
