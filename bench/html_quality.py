@@ -38,7 +38,13 @@ from bench.score import Score, ngrams, snippets
 Page = dict[str, Any]
 System = Callable[[str], str]
 SYSTEMS = (
-    "cleaner", "cleaner-title", "cleaner-fast", "trafilatura-precision", "trafilatura", "readability", "resiliparse"
+    "cleaner",
+    "cleaner-title",
+    "cleaner-fast",
+    "trafilatura-precision",
+    "trafilatura",
+    "readability",
+    "resiliparse",
 )
 
 
