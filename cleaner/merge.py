@@ -8,9 +8,10 @@ skipped density blocks are put back, in page order:
 
 - **gaps**: a short run (at most GAP_RUN blocks) of skipped blocks between two of
   trafilatura's, when it is mostly running text and not a link;
-- **lead**: running-text blocks right above trafilatura's first (a standfirst), up to
-  LEAD_BLOCKS, stopping at the first line that is not running text (a date, a byline, a
-  menu: their place is metadata, and the gold of one dev set counts dates as clutter).
+- **lead**: running-text blocks among the LEAD_BLOCKS above trafilatura's first (a
+  standfirst), stopping at a link; the date, byline or caption between a standfirst and
+  the body is passed over, not taken (their place is metadata, and the gold of one dev
+  set counts dates as clutter).
 
 Long skipped runs are left out (an author box, a "more from" rail, another post on a
 blog's front page), as is everything after trafilatura's last block: that is where
@@ -33,7 +34,7 @@ AGREE = 0.8  # share of trafilatura's characters that must be found in the densi
 LINKED = 0.5  # a skipped block at least this much link stays out (a teaser, a menu)
 GAP_RUN = 3  # a run of skipped blocks longer than this is a widget, not a lost paragraph
 GAP_BODY = 0.5  # ... and at least this share of its characters must be running text
-LEAD_BLOCKS = 3  # blocks above trafilatura's first looked at for a standfirst
+LEAD_BLOCKS = 4  # blocks above trafilatura's first looked at for a standfirst
 
 
 def _norm(text: str) -> str:
@@ -93,11 +94,10 @@ def _skipped(dense: list[HtmlBlock], covered: set[int], have: str) -> dict[int, 
             extra.update((k, b) for k, b in zip(run, blocks, strict=True) if b.link_density < LINKED)
     for k in range(first - 1, max(-1, first - 1 - LEAD_BLOCKS), -1):
         b = dense[k]
-        if b.text in have:
-            continue  # trafilatura has it elsewhere (a title it moved)
-        if not body_shaped(b.text) or b.link_density >= LINKED:
-            break
-        extra[k] = b
+        if b.link_density >= LINKED:
+            break  # a menu, a teaser: the page's furniture, not the article's head
+        if body_shaped(b.text) and b.text not in have:
+            extra[k] = b  # (a date or byline in between is passed over, not taken)
     return extra
 
 

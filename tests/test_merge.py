@@ -37,9 +37,11 @@ def test_a_linked_block_or_a_long_run_of_short_lines_stays_out() -> None:
     assert run(article(widget), [P1, P2, P3])[1:] == [P1, P2, P3]
 
 
-def test_the_lead_stops_at_a_line_that_is_not_running_text() -> None:
-    lead = f"<div>{LEAD}</div><div>12 March 2021</div>"
-    assert run(article("", lead), [P1, P2, P3]) == [P1, P2, P3]
+def test_the_lead_passes_over_a_dateline_and_stops_at_a_link() -> None:
+    dated = f"<div>{LEAD}</div><div>12 March 2021</div><div>By A. Writer</div>"
+    assert run(article("", dated), [P1, P2, P3]) == [LEAD, P1, P2, P3]  # not the date or byline
+    linked = f"<div>{LEAD}</div><div><a href='/x'>Politics news and more</a></div>"
+    assert run(article("", linked), [P1, P2, P3]) == [P1, P2, P3]
 
 
 def test_a_different_article_is_left_alone() -> None:
