@@ -1,13 +1,15 @@
 """HTML-mode quality: the cleaner against the main-content extractors, on the raw pages.
 
     .venv/bin/python -m bench.html_quality [--sets NAME...] [--systems NAME...]
-        [--limit N] [--samples K] [--seed S]
+        [--limit N] [--samples K] [--seed S] [--halves] [--no-report]
 
 For each dev set it prints one table, every system in the same run on the same pages:
 snippet scoring on dev-trafilatura (`with`/`without`), token 4-gram scoring against
 `gold` on dev-dragnet-train (../shared/datasets/README.md). Systems:
 
 - cleaner: `cleaner.Cleaner().clean(html, kind="html").text` (default mode);
+- cleaner-title: the same with `Config(keep_title=True)` (the headline in front, as
+  dragnet's gold and half of dev-trafilatura's title snippets have it);
 - cleaner-fast: the same with `Config(html_fast=True)` (no trafilatura);
 - trafilatura-precision: `trafilatura.extract(html, favor_precision=True, include_comments=False)`;
 - trafilatura: `trafilatura.extract(html, include_comments=False)`;
@@ -35,15 +37,23 @@ from bench.score import Score, ngrams, snippets
 
 Page = dict[str, Any]
 System = Callable[[str], str]
-SYSTEMS = ("cleaner", "cleaner-fast", "trafilatura-precision", "trafilatura", "readability", "resiliparse")
+SYSTEMS = (
+    "cleaner",
+    "cleaner-title",
+    "cleaner-fast",
+    "trafilatura-precision",
+    "trafilatura",
+    "readability",
+    "resiliparse",
+)
 
 
 def make_system(name: str) -> System:
     """The system as a function `html -> text`."""
-    if name in ("cleaner", "cleaner-fast"):
+    if name.startswith("cleaner"):
         import cleaner
 
-        c = cleaner.Cleaner(html_fast=name == "cleaner-fast")
+        c = cleaner.Cleaner(html_fast=name == "cleaner-fast", keep_title=name == "cleaner-title")
         return lambda html: c.clean(html, kind="html").text
     if name.startswith("trafilatura"):
         import trafilatura
@@ -137,6 +147,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--samples", type=int, default=10)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-report", action="store_true", help="only the score tables")
+    ap.add_argument("--halves", action="store_true", help="even and odd pages scored apart too")
     args = ap.parse_args(argv)
 
     for name in args.sets:
@@ -152,6 +163,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                 continue
             row = score(pages_, outputs).row()
             print(f"| {system} | {' | '.join(row)} | {len(crashes)} | {spent:.1f} |", flush=True)
+            if args.halves:
+                for half, start in (("even", 0), ("odd", 1)):
+                    part = score(pages_[start::2], outputs[start::2]).row()
+                    print(f"| {system} ({half}) | {' | '.join(part)} | | |")
             for pid, err in crashes[:3]:
                 print(f"|  crash {pid}: {err} |")
         if not args.no_report and "cleaner" in args.systems:

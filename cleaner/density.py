@@ -21,13 +21,14 @@ such as an unclosed <title> or <textarea>.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .extract import HtmlBlock
 
-__all__ = ["choose", "depths", "extract", "needs_rescue", "rescue", "run_blocks"]
+__all__ = ["PageBlocks", "choose", "depths", "extract", "needs_rescue", "page_blocks", "rescue", "run_blocks"]
 
 # Elements that start a block of their own; text under anything else is inline.
 # fmt: off
@@ -130,15 +131,20 @@ def run_blocks(tag: str, raw: str, text: str, link: int) -> list[HtmlBlock]:
     return [HtmlBlock(text, kind, link / len(text), _HEADING.get(tag, 0))]
 
 
-def choose(
-    blocks: list[HtmlBlock],
-    owners: list[int],
-    parent_of: dict[int, int],
-    order: list[int],
-    floor: float = FLOOR,
-) -> list[HtmlBlock]:
-    """The blocks inside the element with the best density score (`order`: `parent_of`'s
-    elements, shallowest first); [] when they hold less than MIN_CHARS."""
+@dataclass(slots=True)
+class PageBlocks:
+    """Every text block of a page with its block element and the element tree above it."""
+
+    blocks: list[HtmlBlock]
+    owners: list[int]  # the block element (mem_id) of each block
+    parent_of: dict[int, int]  # element -> its parent element (0: none)
+    order: list[int]  # parent_of's elements, shallowest first
+
+
+def choose(page: PageBlocks, floor: float = FLOOR) -> list[int]:
+    """Indices of the blocks inside the element with the best density score; [] when they
+    hold less than MIN_CHARS."""
+    blocks, owners, parent_of = page.blocks, page.owners, page.parent_of
     score: dict[int, float] = {}
     for b, owner in zip(blocks, owners, strict=True):
         n = len(b.text)
@@ -147,30 +153,27 @@ def choose(
         score[owner] = score.get(owner, 0.0) + gain
     if not score:
         return []
-    for e in reversed(order):  # deepest first: each element hands its total to its parent
+    for e in reversed(page.order):  # deepest first: each element hands its total to its parent
         pid = parent_of[e]
         if pid:
             score[pid] = score.get(pid, 0.0) + score.get(e, 0.0)
     best = max(score, key=score.__getitem__)
     inside = {best}
-    for e in order:  # shallowest first: inside the best element if its parent is
+    for e in page.order:  # shallowest first: inside the best element if its parent is
         if parent_of[e] in inside:
             inside.add(e)
-    out = [b for b, owner in zip(blocks, owners, strict=True) if owner in inside]
-    return out if sum(len(b.text) for b in out) >= MIN_CHARS else []
+    out = [k for k, owner in enumerate(owners) if owner in inside]
+    return out if sum(len(blocks[k].text) for k in out) >= MIN_CHARS else []
 
 
-def extract(tree: LexborHTMLParser, floor: float = FLOOR) -> list[HtmlBlock]:
-    """The article's blocks by text density (see the module doc); [] when there is none.
-
-    floor: the most a block can cost; default mode's fallback passes no floor (a tighter
-    container: it only stands in for trafilatura when both read the same article)."""
+def page_blocks(tree: LexborHTMLParser) -> PageBlocks:
+    """All text blocks of the (cleaned) page, for `choose`."""
     body = tree.body
-    if body is None:
-        return []
     blocks: list[HtmlBlock] = []
-    owners: list[int] = []  # the block element of each block
-    parent_of: dict[int, int] = {}  # element -> its parent element (0: none)
+    owners: list[int] = []
+    parent_of: dict[int, int] = {}
+    if body is None:
+        return PageBlocks(blocks, owners, parent_of, [])
     for run in _runs(body):
         raw = "".join(run.parts)
         text = " ".join(raw.split())
@@ -183,7 +186,16 @@ def extract(tree: LexborHTMLParser, floor: float = FLOOR) -> list[HtmlBlock]:
             blocks.append(b)
             owners.append(nid)
     depth = depths(parent_of)
-    return choose(blocks, owners, parent_of, sorted(parent_of, key=depth.__getitem__), floor)
+    return PageBlocks(blocks, owners, parent_of, sorted(parent_of, key=depth.__getitem__))
+
+
+def extract(tree: LexborHTMLParser, floor: float = FLOOR) -> list[HtmlBlock]:
+    """The article's blocks by text density (see the module doc); [] when there is none.
+
+    floor: the most a block can cost; default mode's fallback passes no floor (a tighter
+    container: it only stands in for trafilatura when both read the same article)."""
+    page = page_blocks(tree)
+    return [page.blocks[k] for k in choose(page, floor)]
 
 
 RESCUE_BELOW = 100  # rescue only pages whose cleaned <body> holds less text than this

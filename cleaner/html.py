@@ -1,7 +1,7 @@
 """HTML mode: a page in, the article text out, cleaned by the same rules as text mode.
 
     parse ──> metadata ──> DOM pass ──> extract ──────────────> text core + HTML rules
-    Lexbor    meta.py      dom.py       trafilatura (default)    pipeline.clean_text
+    Lexbor    meta.py      dom.py       trafilatura + merge.py    pipeline.clean_text
                                         density.py  (fast / fallback)   (features per line)
 
 - The DOM pass runs first because what it removes (share bars, related rails, comment
@@ -9,7 +9,9 @@
 - Default mode hands the cleaned markup to trafilatura (never a URL: no network); when
   trafilatura finds much less text than our density extractor on the same tree and
   what it found is inside the density result (it stopped short in the same article),
-  the density result is used instead.
+  the density result is used instead; otherwise the density blocks trafilatura skipped
+  inside the same article (a standfirst, a paragraph between two of its own) are put
+  back (merge.py).
 - `Config(html_fast=True)` skips trafilatura: the density extractor only.
 - Then the text core classifies, dedupes and trims the extracted lines, with each
   line's tag, link density and heading level for the HTML context rules.
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import density, dom
 from .extract import HtmlBlock, trafilatura_blocks
+from .merge import merge
 from .meta import read_metadata, title_candidates
 from .model import Removal, Result
 
@@ -44,6 +47,7 @@ FALLBACK_BELOW = 2000  # ... and only asked when trafilatura's is this short
 FALLBACK_AGREE = 0.5  # ... and at least this share of trafilatura's text is in the density result
 TITLE_LOOKAHEAD = 3  # the title is looked for among the first blocks only
 _PUNCT = re.compile(r"[\W_]+")
+_DECLARED = ",".join(f'meta[{a}="{n}:title"]' for a in ("property", "name") for n in ("og", "twitter"))
 
 
 def _key(text: str) -> str:
@@ -55,9 +59,10 @@ def _chars(blocks: list[HtmlBlock]) -> int:
 
 
 def extract_blocks(
-    html: str, *, fast: bool = False
+    html: str, *, fast: bool = False, keep_title: bool = False
 ) -> tuple[list[HtmlBlock], dict[str, Any], list[dom.Drop]]:
-    """The article's blocks, the page metadata and what the DOM pass dropped."""
+    """The article's blocks, the page metadata and what the DOM pass dropped; with
+    `keep_title`, the title first (as the page shows it when it is among the first blocks)."""
     tree = dom.parse(html)
     ld = dom.strip_never_text(tree)
     meta = read_metadata(tree, ld)
@@ -67,16 +72,35 @@ def extract_blocks(
         blocks = density.extract(tree)
     else:
         blocks = trafilatura_blocks(tree.html or "")
+        page = density.page_blocks(tree)
+        dense: list[HtmlBlock] = []
         if _chars(blocks) < FALLBACK_BELOW:  # a short result: see what the density extractor says
-            dense = density.extract(tree, floor=math.inf)
+            dense = [page.blocks[k] for k in density.choose(page, math.inf)]
             short = _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FALLBACK_SHARE * _chars(dense)
             if short and _agree(blocks, dense):  # trafilatura stopped short inside the same article
                 blocks = dense
+        if blocks is not dense:  # put back what trafilatura skipped of the same article
+            blocks = merge(blocks, page, density.choose(page))
 
     if not blocks and "<" in html and density.needs_rescue(tree):
         blocks = density.rescue(html)  # markup Lexbor reads as nothing (an unclosed <title>, ...)
-    blocks = _without_title(blocks, [meta.get("title", ""), *titles])
+    at = _title_at(blocks, [meta.get("title", ""), *titles])
+    if at >= 0:
+        title = blocks.pop(at)
+        if keep_title:
+            blocks.insert(0, title)
+    elif keep_title and meta.get("title") and _declared(tree, ld):
+        blocks.insert(0, HtmlBlock(str(meta["title"]), "h", 0.0, 1))
     return blocks, meta, drops
+
+
+def _declared(tree: Any, ld: list[str]) -> bool:
+    """Whether the page declares its headline (OpenGraph, Twitter card, JSON-LD): only then
+    is metadata["title"] put in front of a text that lacks it. A <title> names the site as
+    well ("Post | Blog name"), and an <h1> is often the blog's name, not the post's."""
+    head = tree.head
+    declared = head is not None and head.css_first(_DECLARED) is not None
+    return declared or any('"headline"' in x for x in ld)
 
 
 def _agree(short: list[HtmlBlock], long: list[HtmlBlock]) -> bool:
@@ -88,23 +112,23 @@ def _agree(short: list[HtmlBlock], long: list[HtmlBlock]) -> bool:
     return inside >= FALLBACK_AGREE * _chars(short)
 
 
-def _without_title(blocks: list[HtmlBlock], titles: list[str]) -> list[HtmlBlock]:
-    """Drop the title from the first blocks: it lives in metadata["title"]."""
+def _title_at(blocks: list[HtmlBlock], titles: list[str]) -> int:
+    """Where the title is among the first blocks (-1: not there). It lives in
+    metadata["title"], so the text goes without it unless `keep_title` asks for it."""
     keys = {_key(t) for t in titles if t}
     keys.discard("")
     for k, b in enumerate(blocks[:TITLE_LOOKAHEAD]):
         if _key(b.text) in keys:
-            return blocks[:k] + blocks[k + 1 :]
-    return blocks
+            return k
+    return -1
 
 
 def clean_html(cleaner: Cleaner, html: str, url: str | None = None, *, site: str | None = None) -> Result:
     """Extract the article, then clean it with the text core and the HTML context rules."""
-    blocks, meta, drops = extract_blocks(html, fast=cleaner.config.html_fast)
+    config = cleaner.config
+    blocks, meta, drops = extract_blocks(html, fast=config.html_fast, keep_title=config.keep_title)
     if url:
         meta["url"] = url
-    if cleaner.config.keep_title and meta.get("title"):
-        blocks.insert(0, HtmlBlock(str(meta["title"]), "h", 0.0, 1))
     text = "\n".join(b.text for b in blocks)
     result = cleaner.clean_text(text, url, meta, site=site, features=blocks)
     if not result.text.strip():

@@ -94,6 +94,20 @@ def test_title_goes_to_metadata_and_keep_title_puts_it_back(mode: str) -> None:
     assert kept.text.split("\n")[1:] == r.text.split("\n")
 
 
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_keep_title_takes_the_headline_as_shown_and_only_a_declared_one_when_missing(mode: str) -> None:
+    keep = cleaner.Cleaner(keep_title=True, html_fast=mode == "fast")
+    shown = page(
+        f"<article><h2>Council Backs Bus Plan!</h2>{ARTICLE}</article>", title="Council backs bus plan | X"
+    )
+    assert keep.clean(shown).text.split("\n")[0] == "Council Backs Bus Plan!"  # as shown
+    missing = page(f"<article>{ARTICLE}</article>", title="Council backs bus plan - The Daily Site")
+    assert keep.clean(missing).text.startswith("The city council approved")  # a <title> names the site too
+    og = '<meta property="og:title" content="Council backs bus plan">'
+    declared = page(f"<article>{ARTICLE}</article>", title="Council backs bus plan - The Daily Site", head=og)
+    assert keep.clean(declared).text.split("\n")[0] == "Council backs bus plan"
+
+
 def test_metadata_from_meta_tags_and_json_ld() -> None:
     ld = {
         "@context": "https://schema.org",

@@ -30,7 +30,7 @@ import ahocorasick_rs
 from ..errors import ConfigError
 from ..model import REASONS
 
-PACKS = ("common", "en", "de", "es", "fr")
+PACKS = ("common", "en", "de", "es", "fr", "pl")
 # Trimmed from both ends of a line before an `exact` lookup.
 KEY_STRIP = " \t:;.,!?…|•·*#>»«›‹<-–—_=~+()[]{}\"'“”‘’/\\"
 EXACT_MAX = 90  # longer lines are never looked up as whole-line phrases

@@ -1,0 +1,125 @@
+"""Default mode's recall pass: trafilatura's blocks, plus what it skipped of the same article.
+
+trafilatura is precise but drops article text that our density extractor keeps: a
+standfirst just above the first paragraph, a paragraph in a <div> between two <p>s, a
+short list its scoring found thin. Where both extractors read the same article (nearly
+all of trafilatura's text is found, in order, in the density result), two kinds of
+skipped density blocks are put back, in page order:
+
+- **gaps**: a short run (at most GAP_RUN blocks) of skipped blocks between two of
+  trafilatura's, when it is mostly running text and not a link;
+- **lead**: running-text blocks among the LEAD_BLOCKS above trafilatura's first (a
+  standfirst), stopping at a link; the date, byline or caption between a standfirst and
+  the body is passed over, not taken (their place is metadata, and the gold of one dev
+  set counts dates as clutter).
+
+Long skipped runs are left out (an author box, a "more from" rail, another post on a
+blog's front page), as is everything after trafilatura's last block: that is where
+comment threads and related stories live. What is put back goes through the text
+rules like any other line. Why not trafilatura's own fallbacks (readability, jusText):
+they cost more than the extraction itself and, on the dev sets, help it no more.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from .density import PageBlocks
+from .extract import HtmlBlock
+from .segment import body_shaped
+
+__all__ = ["merge"]
+
+AGREE = 0.8  # share of trafilatura's characters that must be found in the density result
+LINKED = 0.5  # a skipped block at least this much link stays out (a teaser, a menu)
+GAP_RUN = 3  # a run of skipped blocks longer than this is a widget, not a lost paragraph
+GAP_BODY = 0.5  # ... and at least this share of its characters must be running text
+LEAD_BLOCKS = 4  # blocks above trafilatura's first looked at for a standfirst
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _align(traf: list[HtmlBlock], dense: list[HtmlBlock]) -> tuple[list[int], set[int], int]:
+    """Where trafilatura's blocks are in the density blocks, found left to right: for each,
+    the first density block it overlaps (-1: not found); the density blocks overlapped;
+    and the characters found."""
+    starts: list[int] = []
+    pos = 0
+    for b in dense:
+        starts.append(pos)
+        pos += len(b.text) + 1
+    joined = " ".join(b.text for b in dense)
+    anchors: list[int] = []
+    covered: set[int] = set()
+    found = cursor = 0
+    for b in traf:
+        text = _norm(b.text)
+        at = joined.find(text, cursor) if text else -1
+        if at < 0:
+            anchors.append(-1)
+            continue
+        k = bisect_right(starts, at) - 1
+        anchors.append(k)
+        cursor = at + len(text)
+        while k < len(dense) and starts[k] < cursor:
+            covered.add(k)
+            k += 1
+        found += len(text)
+    return anchors, covered, found
+
+
+def _runs(ks: list[int]) -> list[list[int]]:
+    """Consecutive indices grouped: [1, 2, 5] -> [[1, 2], [5]]."""
+    out: list[list[int]] = []
+    for k in ks:
+        if out and out[-1][-1] == k - 1:
+            out[-1].append(k)
+        else:
+            out.append([k])
+    return out
+
+
+def _skipped(dense: list[HtmlBlock], covered: set[int], have: str) -> dict[int, HtmlBlock]:
+    """The gap and lead blocks to put back (see the module doc)."""
+    first, last = min(covered), max(covered)
+    extra: dict[int, HtmlBlock] = {}
+    gaps = [k for k in range(first, last) if k not in covered and dense[k].text not in have]
+    for run in _runs(gaps):
+        blocks = [dense[k] for k in run]
+        chars = sum(len(b.text) for b in blocks)
+        body = sum(len(b.text) for b in blocks if body_shaped(b.text))
+        if len(run) <= GAP_RUN and body >= GAP_BODY * chars:
+            extra.update((k, b) for k, b in zip(run, blocks, strict=True) if b.link_density < LINKED)
+    for k in range(first - 1, max(-1, first - 1 - LEAD_BLOCKS), -1):
+        b = dense[k]
+        if b.link_density >= LINKED:
+            break  # a menu, a teaser: the page's furniture, not the article's head
+        if body_shaped(b.text) and b.text not in have:
+            extra[k] = b  # (a date or byline in between is passed over, not taken)
+    return extra
+
+
+def merge(traf: list[HtmlBlock], page: PageBlocks, chosen: list[int]) -> list[HtmlBlock]:
+    """trafilatura's blocks with the article blocks it skipped put back (see the module
+    doc); `chosen`: the density extractor's blocks of `page`."""
+    dense = [page.blocks[k] for k in chosen]
+    if not traf or not dense:
+        return traf
+    anchors, covered, found = _align(traf, dense)
+    if not covered or found < AGREE * sum(len(_norm(b.text)) for b in traf):
+        return traf  # not the same article: trust trafilatura
+    extra = _skipped(dense, covered, " ".join(_norm(b.text) for b in traf))
+    if not extra:
+        return traf
+    out: list[HtmlBlock] = []
+    pending = sorted(extra)
+    j = 0
+    for b, a in zip(traf, anchors, strict=True):
+        while a >= 0 and j < len(pending) and pending[j] < a:
+            out.append(extra[pending[j]])
+            j += 1
+        out.append(b)
+    out.extend(extra[k] for k in pending[j:])
+    return out

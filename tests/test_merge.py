@@ -1,0 +1,50 @@
+"""merge.py: the density blocks trafilatura skipped inside the same article come back;
+widgets, link lists, the tail and a different article do not."""
+
+from __future__ import annotations
+
+from cleaner import density, dom
+from cleaner.extract import HtmlBlock
+from cleaner.merge import merge
+
+LEAD = "The council approved the revised budget late on Tuesday, after a session of four hours."
+P1 = "The plan moves about twelve million dollars from road repairs to public transport this year."
+GAP = "Commuter groups called the change overdue, and said they would watch how it is spent."
+P2 = "Opponents said the cuts would leave the eastern districts with broken streets all winter."
+P3 = "The mayor thanked the staff for their work and said the budget balanced everyone's needs."
+TAIL = "Readers who liked this story also read about the new tram line and the parking fees."
+
+
+def run(body: str, traf: list[str]) -> list[str]:
+    tree = dom.parse(f"<html><body>{body}</body></html>")
+    page = density.page_blocks(tree)
+    return [b.text for b in merge([HtmlBlock(t) for t in traf], page, density.choose(page))]
+
+
+def article(middle: str, lead: str = f"<div class='lead'>{LEAD}</div>") -> str:
+    return f"<article>{lead}<p>{P1}</p>{middle}<p>{P2}</p><p>{P3}</p><div>{TAIL}</div></article>"
+
+
+def test_a_skipped_paragraph_and_the_standfirst_come_back_in_page_order() -> None:
+    out = run(article(f"<div class='x'>{GAP}</div>"), [P1, P2, P3])
+    assert out == [LEAD, P1, GAP, P2, P3]  # not the tail after trafilatura's last block
+
+
+def test_a_linked_block_or_a_long_run_of_short_lines_stays_out() -> None:
+    linked = f"<div><a href='/a'>{GAP}</a></div>"
+    assert run(article(linked), [P1, P2, P3])[1:] == [P1, P2, P3]
+    widget = "".join(f"<div>Item {k}</div>" for k in range(5))
+    assert run(article(widget), [P1, P2, P3])[1:] == [P1, P2, P3]
+
+
+def test_the_lead_passes_over_a_dateline_and_stops_at_a_link() -> None:
+    dated = f"<div>{LEAD}</div><div>12 March 2021</div><div>By A. Writer</div>"
+    assert run(article("", dated), [P1, P2, P3]) == [LEAD, P1, P2, P3]  # not the date or byline
+    linked = f"<div>{LEAD}</div><div><a href='/x'>Politics news and more</a></div>"
+    assert run(article("", linked), [P1, P2, P3]) == [P1, P2, P3]
+
+
+def test_a_different_article_is_left_alone() -> None:
+    other = ["A story about something else entirely, which the density extractor never saw."]
+    assert run(article(f"<div>{GAP}</div>"), other) == other
+    assert run(article(""), []) == []
