@@ -16,8 +16,8 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
-from .batch import Job, default_workers
-from .config import KINDS, MODES, Config
+from .batch import DEFAULT_TIMEOUT, Job, default_workers
+from .config import KINDS, MAX_SIZE, MODES, Config
 from .errors import CleanerError
 from .explain import render
 from .io import STDIN, Fields, ReadError, Record, discover, read_source
@@ -54,11 +54,40 @@ def _add_common(p: argparse.ArgumentParser) -> None:
         help="HTML without trafilatura: our own density extractor, ~10x the pages per second",
     )
     p.add_argument(
+        "--max-size",
+        type=_size,
+        default=MAX_SIZE,
+        metavar="BYTES",
+        help="refuse a document (file, JSONL line, WARC payload) larger than this, as an error "
+        "record; suffixes K, M, G; 0: no limit (default: 32M)",
+    )
+    p.add_argument(
         "--stdin-format",
         choices=("text", "jsonl"),
         default="text",
         help="what '-' reads: one document, or JSONL records (default: %(default)s)",
     )
+
+
+def _size(value: str) -> int:
+    """'32M' -> 32_000_000 (decimal units, as the progress bar shows); '0' is no limit."""
+    units = {"K": 10**3, "M": 10**6, "G": 10**9}
+    text = value.strip().upper().removesuffix("B")
+    scale = units.get(text[-1:], 1)
+    try:
+        n = float(text[:-1] if scale > 1 else text) * scale
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (e.g. 32M, 500K, 0)") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be >= 0")
+    return int(n)
+
+
+def _seconds(value: str) -> float:
+    n = float(value)
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be >= 0 (0: no limit)")
+    return n
 
 
 def _positive(value: str) -> int:
@@ -118,6 +147,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=2.0,
         metavar="SECONDS",
         help="how often the resume journal is brought up to date (default: %(default)s)",
+    )
+    clean.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help="the most time one document may take; past it the document is an error record "
+        "and the run goes on (0: no limit; default: %(default)s)",
     )
     clean.add_argument(
         "-q", "--quiet", action="store_true", help="no summary at the end (errors still shown)"
@@ -239,6 +276,7 @@ def cmd_clean(args: argparse.Namespace, config: Config) -> int:
             kind=args.kind,
             side_removed=bool(args.removed),
             profile=os.path.abspath(args.profile) if args.profile else None,
+            timeout=args.timeout or None,
         ),
     )
     sys.stdout.flush()
@@ -253,7 +291,7 @@ def cmd_learn(args: argparse.Namespace, config: Config, stdout: IO[str]) -> int:
     learner = Learner(args.min_docs, args.min_share, args.max_sites, args.budget)
     cleaner: Cleaner | None = None
     for source in discover(args.inputs, stdin_format=args.stdin_format):
-        for item in read_source(source, fields, "html" if args.kind == "html" else "text"):
+        for item in read_source(source, fields, "html" if args.kind == "html" else "text", args.max_size):
             if isinstance(item, ReadError):
                 _report(sys.stderr, item, item.message)
                 failed += 1
@@ -310,7 +348,8 @@ def cmd_explain(args: argparse.Namespace, cleaner: Cleaner, stdout: IO[str]) -> 
     sources = list(discover([args.file], stdin_format=args.stdin_format))
     headers = len(sources) > 1 or any(s.many for s in sources)
     for source in sources:
-        for item, outcome in clean_stream(cleaner, read_source(source, fields, prefer), args.kind):
+        records = read_source(source, fields, prefer, args.max_size)
+        for item, outcome in clean_stream(cleaner, records, args.kind):
             if isinstance(outcome, str):
                 _report(sys.stderr, item, outcome)
                 failed += 1
@@ -352,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stdout = _utf8(sys.stdout)
 
     try:
-        config = Config(mode=args.mode, html_fast=args.html_fast)
+        config = Config(mode=args.mode, html_fast=args.html_fast, max_size=args.max_size)
     except CleanerError as exc:
         parser.error(str(exc))
     profile = None

@@ -69,6 +69,18 @@ class _ZstdLines:
         except self._error as exc:
             raise DecompressionError(f"corrupt zstd stream: {exc}") from exc
 
+    def readline(self, size: int = -1) -> bytes:
+        try:
+            return self._reader.readline(size)
+        except self._error as exc:
+            raise DecompressionError(f"corrupt zstd stream: {exc}") from exc
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self._reader.read(size)
+        except self._error as exc:
+            raise DecompressionError(f"corrupt zstd stream: {exc}") from exc
+
     def close(self) -> None:
         self._reader.close()
 
@@ -129,13 +141,14 @@ def parquet_schema_of(path: str) -> Any:
 _DOC_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
 
-def warc_units(source: Source) -> Iterator[tuple[Unit | ReadError, int]]:
+def warc_units(source: Source, limit: int = 0) -> Iterator[tuple[Unit | ReadError, int]]:
     """Response and resource records of a WARC file (.warc, .warc.gz) holding HTML or text.
 
     Other records (requests, metadata, images, PDFs) are not documents and are skipped:
     a crawl is mostly those, and reporting each as an error would drown the real ones.
+    A payload over `limit` bytes (0: none) is an error, read no further than the limit.
     """
-    from .io import ReadError
+    from .io import ReadError, too_big
 
     try:
         warc = need("fastwarc.warc", "warc", "reading WARC")
@@ -159,7 +172,13 @@ def warc_units(source: Source) -> Iterator[tuple[Unit | ReadError, int]]:
                 "content_type": ctype,
             }
             kind = "text" if ctype.lower().startswith("text/plain") else "html"
-            body = rec.reader.read()
+            body = rec.reader.read(limit + 1) if limit else rec.reader.read()
+            if limit and len(body) > limit:
+                size = len(body)
+                while chunk := rec.reader.read(1 << 20):  # counted, never held whole
+                    size += len(chunk)
+                yield ReadError(f"{source.name}#{n}", too_big(size, limit), headers["id"]), fh.tell()
+                continue
             yield ("warc", f"{source.name}#{n}", headers, rec.http_charset, kind, body), fh.tell()
     except Exception as exc:  # truncated or corrupt archive
         yield ReadError(f"{source.name}#{n + 1}", f"cannot read further: {exc}"), fh.tell()

@@ -32,6 +32,15 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(_HTML_SNIFF)
 
 
+def check_size(size: int, limit: int | None, unit: str = "characters") -> None:
+    """Refuse a document over the size limit with a message that says how to lift it."""
+    if limit and size > limit:
+        raise InputError(
+            f"document is {size:,} {unit}, over the {limit:,} limit "
+            "(Config.max_size, --max-size; 0 lifts it); skipped, not truncated"
+        )
+
+
 class Cleaner:
     """A reusable cleaner: rules are compiled once, then `clean` is cheap per document."""
 
@@ -51,12 +60,13 @@ class Cleaner:
         site: the document's site for a learned profile; by default the URL's host.
         """
         kind = kind or self.config.kind
+        if not isinstance(source, str | bytes | bytearray):
+            raise InputError(f"expected str or bytes, got {type(source).__name__}")
+        check_size(len(source), self.config.max_size, "characters" if isinstance(source, str) else "bytes")
         if isinstance(source, bytes | bytearray):
             from .decode import decode_bytes
 
             source = decode_bytes(bytes(source))
-        elif not isinstance(source, str):
-            raise InputError(f"expected str or bytes, got {type(source).__name__}")
         if kind == "auto":
             kind = "html" if looks_like_html(source) else "text"
         if kind == "html":

@@ -195,7 +195,7 @@ class CleanRun:
                 self._advance(state, self._size(source))
                 continue
             pos = 0
-            for i, (unit, pos) in enumerate(read_units(source)):
+            for i, (unit, pos) in enumerate(read_units(source, self.opts.job.config.max_size)):
                 if i < state.skip:
                     self._advance(state, pos)
                     continue
