@@ -189,9 +189,13 @@ def warc_units(source: Source, limit: int = 0) -> Iterator[tuple[Unit | ReadErro
 def warc_record(unit: Unit) -> Record | ReadError:
     """A WARC unit as a Record: its id and URL from the WARC headers, the body decoded
     with the HTTP-declared charset (then the document's own, then a guess)."""
-    from .io import Record
+    from .io import Record, _binary
 
     _, where, headers, charset, kind, body = unit
+    rid = str(headers["id"]) if headers.get("id") else None
+    bad = _binary(body, where, rid)  # a server that labels an image text/html
+    if bad is not None:
+        return bad
     return Record(
         id=str(headers.get("id") or where),
         content=decode_bytes(body, declared=charset),

@@ -32,6 +32,7 @@ from .formats import (
     warc_units,
     zstd_reader,
 )
+from .limits import binary_kind
 
 __all__ = [
     "DOC_SUFFIXES",
@@ -325,9 +326,15 @@ def unit_record(
             data = Path(path).read_bytes()
         except OSError as exc:
             return ReadError(path, f"cannot read: {exc.strerror or exc}")
-        return Record(id=path, content=decode_bytes(data), kind=kind, where=path)
+        return _binary(data, path) or Record(id=path, content=decode_bytes(data), kind=kind, where=path)
     _, name, data, kind = unit  # "bytes": stdin
-    return Record(id=name, content=decode_bytes(data), kind=kind, where=name)
+    return _binary(data, name) or Record(id=name, content=decode_bytes(data), kind=kind, where=name)
+
+
+def _binary(data: bytes, where: str, rid: str | None = None) -> ReadError | None:
+    """An error for bytes that are an image, an archive, a PDF...: not worth decoding."""
+    what = binary_kind(data[:16])
+    return None if what is None else ReadError(where, f"binary data ({what}), not a text document", rid)
 
 
 def record_from_object(

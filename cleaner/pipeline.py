@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from . import classify, context, dedupe, fix, htmlctx, segment
 from .config import Config
 from .errors import InputError
+from .limits import binary_kind, check_depth, check_size, check_text
 from .model import Removal, Repair, Result
 from .rules import RuleSet, load_rules
 
@@ -30,15 +31,6 @@ def looks_like_html(text: str) -> bool:
     """True when the document starts like an HTML page (cheap: looks at the first bytes)."""
     head = text[:512].lstrip().lower()
     return head.startswith(_HTML_SNIFF)
-
-
-def check_size(size: int, limit: int | None, unit: str = "characters") -> None:
-    """Refuse a document over the size limit with a message that says how to lift it."""
-    if limit and size > limit:
-        raise InputError(
-            f"document is {size:,} {unit}, over the {limit:,} limit "
-            "(Config.max_size, --max-size; 0 lifts it); skipped, not truncated"
-        )
 
 
 class Cleaner:
@@ -66,12 +58,17 @@ class Cleaner:
         if isinstance(source, bytes | bytearray):
             from .decode import decode_bytes
 
+            what = binary_kind(bytes(source[:16]))
+            if what is not None:
+                raise InputError(f"binary data ({what}), not a text document; skipped")
             source = decode_bytes(bytes(source))
+        check_text(source)
         if kind == "auto":
             kind = "html" if looks_like_html(source) else "text"
         if kind == "html":
             from .html import clean_html
 
+            check_depth(source)
             return clean_html(self, source, url, site=site)
         if kind != "text":
             raise InputError(f"kind must be 'auto', 'text' or 'html', not {kind!r}")
