@@ -9,6 +9,7 @@ as datatrove does when a step is built — never an ImportError traceback mid-ba
 from __future__ import annotations
 
 import importlib
+import io
 import re
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any, cast
@@ -54,41 +55,57 @@ def need(module: str, extra: str, what: str) -> Any:
 # -- zstd ------------------------------------------------------------------------------
 
 
-class _ZstdLines:
-    """Wrap zstandard's stream reader as an iterable of lines, turning ZstdError into ours."""
+#: Compressed bytes fed to the decompressor at a time. zstd can expand 4 bytes into a
+#: 128 KB block, so this bounds what one call can produce (a few MB) however hostile the input.
+ZSTD_FEED = 128
+
+
+class _ZstdRaw(io.RawIOBase):
+    """A .zst file's decompressed bytes, frame after frame, that knows a cut frame from a
+    clean end: python-zstandard's stream reader returns a silent EOF for a truncated file,
+    which would drop the rest without a word. Fed in small slices (see ZSTD_FEED)."""
 
     def __init__(self, raw: IO[bytes]) -> None:
-        zstd = need("zstandard", "zstd", "reading .zst")
-        import io
+        self.zstd = need("zstandard", "zstd", "reading .zst")
+        self.raw = raw
+        self.obj = self.zstd.ZstdDecompressor().decompressobj()
+        self.pending = b""  # compressed bytes not fed yet
+        self.out = b""  # decompressed bytes not returned yet
+        self.in_frame = False
 
-        self._error = zstd.ZstdError
-        self._reader = io.BufferedReader(zstd.ZstdDecompressor().stream_reader(raw, closefd=False))
+    def readable(self) -> bool:
+        return True
 
-    def __iter__(self) -> Iterator[bytes]:
+    def readinto(self, buffer: Any) -> int:
+        while not self.out:
+            if not self.pending:
+                self.pending = self.raw.read(1 << 16)
+                if not self.pending:
+                    if self.in_frame:
+                        raise DecompressionError("truncated zstd stream (the file ends inside a frame)")
+                    return 0
+            self._feed()
+        n = min(len(buffer), len(self.out))
+        buffer[:n] = self.out[:n]
+        self.out = self.out[n:]
+        return n
+
+    def _feed(self) -> None:
+        chunk, self.pending = self.pending[:ZSTD_FEED], self.pending[ZSTD_FEED:]
         try:
-            yield from self._reader
-        except self._error as exc:
+            self.out = self.obj.decompress(chunk)
+            self.in_frame = True
+            if self.obj.eof:  # a frame ended: the rest starts the next one (resumed runs write several)
+                self.pending = self.obj.unused_data + self.pending
+                self.obj = self.zstd.ZstdDecompressor().decompressobj()
+                self.in_frame = False
+        except self.zstd.ZstdError as exc:
             raise DecompressionError(f"corrupt zstd stream: {exc}") from exc
-
-    def readline(self, size: int = -1) -> bytes:
-        try:
-            return self._reader.readline(size)
-        except self._error as exc:
-            raise DecompressionError(f"corrupt zstd stream: {exc}") from exc
-
-    def read(self, size: int = -1) -> bytes:
-        try:
-            return self._reader.read(size)
-        except self._error as exc:
-            raise DecompressionError(f"corrupt zstd stream: {exc}") from exc
-
-    def close(self) -> None:
-        self._reader.close()
 
 
 def zstd_reader(raw: IO[bytes]) -> IO[bytes]:
     """Lines of a .zst file (concatenated frames, as resumed runs write them, are fine)."""
-    return cast(IO[bytes], _ZstdLines(raw))
+    return cast(IO[bytes], io.BufferedReader(_ZstdRaw(raw), buffer_size=1 << 16))
 
 
 def zstd_writer(raw: IO[bytes]) -> Any:
