@@ -134,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
-        help="the most time one document may take; past it the document is an error record "
+        help="the most CPU time one document may take; past it the document is an error record "
         "and the run goes on (0: no limit; default: %(default)s)",
     )
     clean.add_argument(

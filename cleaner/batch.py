@@ -156,7 +156,7 @@ def clean_units(
                 outcomes.append(_clean_unit(out, unit, state))
         except RecordTimeout:
             where, rid = unit_where(unit, job.fields.id)
-            message = f"took longer than the {job.timeout:g} s time limit (--timeout); skipped"
+            message = f"took more than the {job.timeout:g} s CPU time limit (--timeout); skipped"
             outcomes.append(_error(where, rid, message, f"{where} [{rid}]" if rid else where))
     return outcomes
 
@@ -249,7 +249,7 @@ def run_batches(
     try:
         for batch in batches(planned):
             entries = [(state.out, unit) for state, unit, _ in batch if unit is not None]
-            window.append((batch, pool.submit(clean_units, entries)))
+            window.append((batch, pool.submit(entries)))
             pool.poll(0)
             while len(window) >= limit or (window and window[0][1].done()):
                 if not _take(window, pool, handle, should_stop):

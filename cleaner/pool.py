@@ -8,12 +8,15 @@ again at the same place. Here each worker has its own pipe and a two-number shar
 (the index of the unit it is cleaning, and since when), so the parent always knows which
 record a worker holds:
 
-- **Time limit, soft**: in the worker, `time_limit` arms SIGALRM around each record; past
-  `timeout` seconds a `RecordTimeout` is raised in the cleaning code, the record becomes
-  an error record, and the worker goes on to the next one.
-- **Time limit, hard**: code stuck in C never sees the signal. The parent checks the
-  slots; a record still running `timeout + grace` seconds after it started has its worker
-  killed (SIGKILL), and is reported as timed out.
+- **Time limit, soft**: in the worker, `time_limit` arms a CPU-time timer (SIGPROF) around
+  each record; past `timeout` CPU seconds a `RecordTimeout` is raised in the cleaning code,
+  the record becomes an error record, and the worker goes on to the next one. CPU time,
+  not wall time, so that which records fail does not depend on how busy the machine is
+  (a resumed or re-run job gives the same error records).
+- **Time limit, hard**: code stuck in C never sees the signal, and a hang that uses no CPU
+  never trips the timer. The parent checks the slots; a record still running
+  `hard_deadline(timeout)` wall seconds after it started has its worker killed (SIGKILL),
+  and is reported as timed out.
 - **Dead worker**: the parent sees the process sentinel; the unit in the slot gets an
   error record naming the record and the signal or exit code, a new worker is started,
   and the batch is sent again without that unit (units before it are cleaned again: at
@@ -38,28 +41,29 @@ from typing import Any
 
 __all__ = ["DEFAULT_TIMEOUT", "Pool", "RecordTimeout", "hard_deadline", "time_limit"]
 
-#: The default per-document time limit (`--timeout`) in a batch run. A news page cleans in
-#: milliseconds and a 32 MB one (the size limit) in under a minute on a slow core, so a
-#: document still running after two minutes is pathological, not merely big.
+#: The default per-document time limit (`--timeout`, CPU seconds) in a batch run. A news
+#: page cleans in milliseconds and a 30 MB one (near the size limit) in about a minute of
+#: CPU in default mode, so a document still running after two minutes is pathological.
 DEFAULT_TIMEOUT = 120.0
 MAX_RETRIES = 3  # deaths between units on one batch before its units fail
 
 
 class RecordTimeout(BaseException):
-    """Raised in the cleaning code by SIGALRM. A BaseException, so that the libraries'
-    own `except Exception` handlers cannot swallow it (the alarm also re-fires)."""
+    """Raised in the cleaning code by the CPU timer. A BaseException, so that the libraries'
+    own `except Exception` handlers cannot swallow it (the timer also re-fires)."""
 
 
 def hard_deadline(timeout: float) -> float:
-    """How long the parent lets a record run before it kills the worker: the soft limit
-    plus a grace for a signal to be seen once the C code returns."""
-    return timeout + max(5.0, timeout / 2)
+    """Wall seconds the parent lets a record run before it kills the worker: twice the CPU
+    limit plus 5 s, room for a worker that shares its core with others."""
+    return 2 * timeout + 5.0
 
 
 @contextlib.contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise RecordTimeout in this thread after `seconds` (None or 0: no limit). Signals
-    reach only the main thread, so elsewhere this is a no-op (the parent's hard limit stays)."""
+    """Raise RecordTimeout in this thread after `seconds` of this process's CPU time (None or
+    0: no limit). Signals reach only the main thread, so elsewhere this is a no-op (the
+    parent's hard limit stays)."""
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -67,13 +71,13 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     def expire(signum: int, frame: Any) -> None:
         raise RecordTimeout
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)  # re-fires if something swallowed it
+    previous = signal.signal(signal.SIGPROF, expire)
+    signal.setitimer(signal.ITIMER_PROF, seconds, 0.25)  # re-fires if something swallowed it
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 # -- the worker side -------------------------------------------------------------------
@@ -153,13 +157,11 @@ class Pool:
         self.queue: deque[_Task] = deque()
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
         self.ctx: Any = mp.get_context(method)
-        self.restarts = 0
 
     # -- public ------------------------------------------------------------------------
 
-    def submit(self, fn: Any, entries: list[Any]) -> Future[list[Any]]:
-        """Queue a batch (fn is ignored: the pool runs its own `work`; the argument keeps
-        the executor's call shape)."""
+    def submit(self, entries: list[Any]) -> Future[list[Any]]:
+        """Queue a batch; `poll` completes the Future with one outcome per entry."""
         task = _Task(list(entries), Future())
         self.queue.append(task)
         self._dispatch()
@@ -181,7 +183,8 @@ class Pool:
             time.sleep(min(timeout, 0.01))
         self._dispatch()
 
-    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop the workers: idle ones are asked to exit, busy ones are killed."""
         for w in self.workers:
             if w.task is None:
                 with contextlib.suppress(OSError, ValueError):
@@ -254,7 +257,6 @@ class Pool:
         self.workers.remove(w)
         with contextlib.suppress(OSError):
             w.conn.close()
-        self.restarts += 1
         task, k = w.task, int(w.slot[0])
         if task is None:
             return
@@ -262,7 +264,9 @@ class Pool:
             i = task.sent[k]
             cause = _signal_name(w.proc.exitcode)
             if w.killed_for_time:
-                why = f"took longer than the {self.timeout:g} s time limit (--timeout), did not stop; skipped"
+                cpu = self.timeout or 0.0
+                wall = hard_deadline(cpu)
+                why = f"ran {wall:g} s without stopping (--timeout {cpu:g}); skipped"
             else:
                 why = f"the worker process died while cleaning this record ({cause}); skipped"
             task.done[i] = self.crash_outcome(task.entries[i], why)
