@@ -82,11 +82,12 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"OggS", "Ogg media"),
 )
 _SNIFF = 4096
-#: Share of control characters (C0 except tab, newlines, form feed; DEL) in the first 4 KB
-#: above which a document is binary: random or compressed bytes have ~11%, text with stray
-#: NULs a few per line (~1%). U+FFFD does not count: text damaged upstream is still text.
+#: Share of control characters (C0 except the whitespace ones: tab, newlines, vertical tab
+#: and form feed, which Word exports use as line breaks; DEL) in the first 4 KB above which
+#: a document is binary: random or compressed bytes have ~11%, text with stray NULs a few
+#: per line (~1%). U+FFFD does not count: text damaged upstream is still text.
 BINARY_SHARE = 0.05
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def binary_kind(data: bytes) -> str | None:

@@ -118,7 +118,9 @@ class CleanRun:
                     "errors": opts.errors,
                     "removed": opts.removed,
                     "profile": opts.job.profile,
-                    "job": repr((opts.job.config, opts.job.fields, opts.job.prefer, opts.job.kind)),
+                    "job": repr(
+                        (opts.job.config, opts.job.fields, opts.job.prefer, opts.job.kind, opts.job.timeout)
+                    ),
                 }
             )
             self.journal, state = Journal.open(journal_path(target, self.out_dir is not None), sig)

@@ -219,6 +219,8 @@ def test_invalid_utf8_utf16_without_bom_and_nul_bytes_are_text() -> None:
     assert r.text == BODY and "<" not in r.text
     nul = (BODY + "\x00\n").encode() * 3
     assert Cleaner().clean(nul).text == BODY  # NULs repaired away, duplicates dropped
+    word_breaks = "Short line\x0bAnother one\x0b" * 200  # Word's manual line breaks are not binary
+    assert "Short line" in Cleaner().clean(word_breaks).text
 
 
 # -- records and files that are malformed --------------------------------------------------------
