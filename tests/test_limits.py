@@ -154,6 +154,21 @@ def test_nesting_just_under_the_limit_parses_on_every_path(fast: bool, open_: st
     assert isinstance(r.text, str)
 
 
+def test_huge_page_goes_to_the_density_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleaner import html
+
+    called: list[int] = []
+    monkeypatch.setattr(html, "trafilatura_blocks", lambda *a, **k: called.append(1) or [])
+    page = (
+        "<html><body><article>"
+        + "".join(f"<p>{i}: {BODY}</p>" for i in range(300))
+        + "</article></body></html>"
+    )
+    assert "299: " + BODY in Cleaner().clean(page).text and called == [1]  # under the limit: trafilatura
+    monkeypatch.setattr(html, "TRAFILATURA_MAX", 10_000)
+    assert "299: " + BODY in Cleaner().clean(page).text and called == [1]  # over it: not asked again
+
+
 def test_rescue_path_is_linear_in_depth() -> None:
     # Lexbor reads almost no text here, so the bs4 rescue runs: it was quadratic in depth
     deep = "<html><body>" + "<div>" * 4000 + "tiny" + "</div>" * 4000 + "</body></html>"
