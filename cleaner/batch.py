@@ -33,7 +33,7 @@ from .errors import CleanerError
 from .io import Fields, ReadError, Record, Source, Unit, unit_record
 from .model import Result
 from .pipeline import Cleaner
-from .pool import DEFAULT_TIMEOUT, Pool, RecordTimeout, time_limit, unit_where
+from .pool import DEFAULT_TIMEOUT, Limiter, Pool, RecordTimeout, unit_where
 from .writers import doc_text, json_line, jsonl_output
 
 __all__ = ["DEFAULT_TIMEOUT", "Job", "Outcome", "Stats", "clean_units", "default_workers", "run_batches"]
@@ -148,16 +148,21 @@ def clean_units(
         raise RuntimeError("clean_units runs in a worker started by init_worker, or with a state")
     job = state[1]
     outcomes: list[Outcome] = []
-    for k, (out, unit) in enumerate(entries):
-        if mark is not None:
-            mark(k)
-        try:
-            with time_limit(job.timeout):
-                outcomes.append(_clean_unit(out, unit, state))
-        except RecordTimeout:
-            where, rid = unit_where(unit, job.fields.id)
-            message = f"took more than the {job.timeout:g} s CPU time limit (--timeout); skipped"
-            outcomes.append(_error(where, rid, message, f"{where} [{rid}]" if rid else where))
+    with Limiter(job.timeout) as limiter:
+        for k, (out, unit) in enumerate(entries):
+            if mark is not None:
+                mark(k)
+            try:
+                try:
+                    limiter.start()
+                    outcome = _clean_unit(out, unit, state)
+                finally:
+                    limiter.stop()  # a timeout raised in here is still caught below
+            except RecordTimeout:
+                where, rid = unit_where(unit, job.fields.id)
+                message = f"took more than the {job.timeout:g} s CPU time limit (--timeout); skipped"
+                outcome = _error(where, rid, message, f"{where} [{rid}]" if rid else where)
+            outcomes.append(outcome)
     return outcomes
 
 

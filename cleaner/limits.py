@@ -81,9 +81,9 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"wOF2", "a web font"),
     (b"OggS", "Ogg media"),
 )
-_SNIFF = 4096
+_SNIFF = 1024
 #: Share of control characters (C0 except the whitespace ones: tab, newlines, vertical tab
-#: and form feed, which Word exports use as line breaks; DEL) in the first 4 KB above which
+#: and form feed, which Word exports use as line breaks; DEL) in the first 1,024 characters above which
 #: a document is binary: random or compressed bytes have ~11%, text with stray NULs a few
 #: per line (~1%). U+FFFD does not count: text damaged upstream is still text.
 BINARY_SHARE = 0.05
@@ -101,5 +101,6 @@ def binary_kind(data: bytes) -> str | None:
 def check_text(text: str) -> None:
     """Refuse decoded content that is mostly control characters: binary data, not text."""
     head = text[:_SNIFF]
-    if len(head) >= 64 and len(_CONTROLS.findall(head)) > BINARY_SHARE * len(head):
-        raise InputError("binary data, not text (control characters in the first 4 KB); skipped")
+    controls = len(_CONTROLS.findall(head))
+    if len(head) >= 64 and controls > BINARY_SHARE * len(head):
+        raise InputError(f"binary data, not text ({controls / len(head):.0%} control characters); skipped")

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-__all__ = ["DEFAULT_TIMEOUT", "Pool", "RecordTimeout", "hard_deadline", "time_limit"]
+__all__ = ["DEFAULT_TIMEOUT", "Limiter", "Pool", "RecordTimeout", "hard_deadline", "time_limit"]
 
 #: The default per-document time limit (`--timeout`, CPU seconds) in a batch run. A news
 #: page cleans in milliseconds and a 30 MB one (near the size limit) in about a minute of
@@ -59,25 +59,55 @@ def hard_deadline(timeout: float) -> float:
     return 2 * timeout + 5.0
 
 
+class Limiter:
+    """The per-record CPU limit of one worker: the SIGPROF handler is installed once (per
+    batch), the timer armed and disarmed around each record (two syscalls). Signals reach
+    only the main thread, so elsewhere it does nothing (the parent's hard limit stays).
+
+    The handler raises only while a record is armed, so a signal that arrives late, after
+    `stop`, is ignored instead of escaping from between two records."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds or 0.0
+        self.active = bool(seconds) and threading.current_thread() is threading.main_thread()
+        self.armed = False
+        self.previous: Any = None
+
+    def __enter__(self) -> Limiter:
+        if self.active:
+            self.previous = signal.signal(signal.SIGPROF, self._expire)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.active:
+            self.stop()
+            signal.signal(signal.SIGPROF, self.previous)
+
+    def _expire(self, signum: int, frame: Any) -> None:
+        if self.armed:
+            raise RecordTimeout
+
+    def start(self) -> None:
+        if self.active:
+            self.armed = True
+            signal.setitimer(signal.ITIMER_PROF, self.seconds, 0.25)  # re-fires if swallowed
+
+    def stop(self) -> None:
+        if self.active:
+            self.armed = False
+            signal.setitimer(signal.ITIMER_PROF, 0)
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise RecordTimeout in this thread after `seconds` of this process's CPU time (None or
-    0: no limit). Signals reach only the main thread, so elsewhere this is a no-op (the
-    parent's hard limit stays)."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: Any) -> None:
-        raise RecordTimeout
-
-    previous = signal.signal(signal.SIGPROF, expire)
-    signal.setitimer(signal.ITIMER_PROF, seconds, 0.25)  # re-fires if something swallowed it
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, previous)
+    0: no limit); one record's worth of Limiter."""
+    with Limiter(seconds) as limiter:
+        limiter.start()
+        try:
+            yield
+        finally:
+            limiter.stop()
 
 
 # -- the worker side -------------------------------------------------------------------

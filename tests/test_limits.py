@@ -11,6 +11,7 @@ import gzip
 import io
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -216,8 +217,9 @@ def test_binary_files_in_a_batch_are_error_records(tmp_path: Path) -> None:
     got = {Path(str(e["where"])).name: str(e["error"]) for e in _errors(err)}
     assert got == {
         "image.html": "binary data (a PNG image), not a text document",
-        "noise.txt": "binary data, not text (control characters in the first 4 KB); skipped",
+        "noise.txt": got["noise.txt"],  # the share varies with the random bytes
     }
+    assert re.fullmatch(r"binary data, not text \(\d+% control characters\); skipped", got["noise.txt"])
     assert (tmp_path / "out" / "a.txt").exists()
 
 
