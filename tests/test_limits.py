@@ -90,6 +90,15 @@ def test_oversized_records_are_error_records_and_the_rest_is_written(tmp_path: P
     assert [json.loads(x)["id"] for x in (out / "c.jsonl").read_text().splitlines()] == ["r0", "r2"]
 
 
+def test_oversized_stdin_is_an_error_not_a_traceback() -> None:
+    cmd = [sys.executable, "-m", "cleaner", "clean", "-", "--max-size", "1K", "-q"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(cmd, input=(BODY + "\n").encode() * 60, env=env, capture_output=True, timeout=60)
+    assert done.returncode == 1 and done.stdout == b""
+    assert b"cleaner: <stdin>: record is 4,920 bytes, over the 1,000 limit (--max-size" in done.stderr
+    assert b"Traceback" not in done.stderr
+
+
 def test_ten_megabyte_line_is_cleaned(tmp_path: Path) -> None:
     line = ("word " * 2_000_000).strip()  # one 10 MB line, no newline anywhere
     start = time.perf_counter()
