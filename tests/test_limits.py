@@ -19,6 +19,7 @@ import time
 import tracemalloc
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path, PurePath
 
 import pytest
@@ -408,3 +409,45 @@ def test_hanging_and_crashing_records_in_a_real_run(tmp_path: Path, workers: str
         "r555": "ran 7 s without stopping (--timeout 1); skipped",
     }
     assert "in.jsonl:301 [r300]: the worker process died" in done.stderr
+
+
+def _work(entries: list[str], state: object, mark: Callable[[int], None]) -> list[str]:
+    out = []
+    for k, entry in enumerate(entries):
+        if entry == "die-between":
+            os._exit(4)  # before marking: the pool cannot tell which record did it
+        mark(k)
+        if entry == "die":
+            os._exit(5)
+        out.append(entry.upper())
+    return out
+
+
+def _run_pool(batches: list[list[str]]) -> list[list[str]]:
+    from cleaner.pool import Pool
+
+    pool = Pool(2, lambda: None, _work, lambda entry, why: f"ERR {entry}: {why}", timeout=None)
+    try:
+        futures = [pool.submit(b) for b in batches]
+        deadline = time.monotonic() + 60
+        while not all(f.done() for f in futures) and time.monotonic() < deadline:
+            pool.poll(0.1)
+        return [f.result(timeout=0) for f in futures]
+    finally:
+        pool.shutdown()
+
+
+def test_pool_settles_the_record_a_worker_died_on_and_reruns_the_rest() -> None:
+    got = _run_pool([["a", "die", "b"], ["c"], ["d", "e"]])
+    assert got == [
+        ["A", "ERR die: the worker process died while cleaning this record (exit code 5); skipped", "B"],
+        ["C"],
+        ["D", "E"],
+    ]
+
+
+def test_pool_gives_up_on_a_batch_that_kills_workers_between_records() -> None:
+    (got,) = _run_pool([["die-between", "a"]])  # dies before its first record: no record to blame
+    assert got == [
+        f"ERR {x}: a worker process died 3 times on this batch (exit code 4)" for x in ("die-between", "a")
+    ]
