@@ -8,7 +8,7 @@ again at the same place. Here each worker has its own pipe and a two-number shar
 (the index of the unit it is cleaning, and since when), so the parent always knows which
 record a worker holds:
 
-- **Time limit, soft**: in the worker, `time_limit` arms a CPU-time timer (SIGPROF) around
+- **Time limit, soft**: in the worker, a `Limiter` arms a CPU-time timer (SIGPROF) around
   each record; past `timeout` CPU seconds a `RecordTimeout` is raised in the cleaning code,
   the record becomes an error record, and the worker goes on to the next one. CPU time,
   not wall time, so that which records fail does not depend on how busy the machine is
