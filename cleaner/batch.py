@@ -159,11 +159,17 @@ def clean_units(
                 finally:
                     limiter.stop()  # a timeout raised in here is still caught below
             except RecordTimeout:
-                where, rid = unit_where(unit, job.fields.id)
                 message = f"took more than the {job.timeout:g} s CPU time limit (--timeout); skipped"
-                outcome = _error(where, rid, message, f"{where} [{rid}]" if rid else where)
+                outcome = _unit_error(unit, job, message)
+            except Exception as exc:  # reading or decoding failed in a way nobody foresaw
+                outcome = _unit_error(unit, job, f"internal error: {type(exc).__name__}: {exc}")
             outcomes.append(outcome)
     return outcomes
+
+
+def _unit_error(unit: Unit | ReadError, job: Job, message: str) -> Outcome:
+    where, rid = unit_where(unit, job.fields.id)
+    return _error(where, rid, message, f"{where} [{rid}]" if rid else where)
 
 
 def _clean_unit(out: str, unit: Unit | ReadError, state: tuple[Cleaner, Job]) -> Outcome:
@@ -211,8 +217,7 @@ Planned = tuple[Any, "Unit | ReadError | None", int]
 
 def _pool(job: Job, workers: int) -> Pool:
     def crashed(entry: tuple[str, Unit | ReadError], message: str) -> Outcome:
-        where, rid = unit_where(entry[1], job.fields.id)
-        return _error(where, rid, message, f"{where} [{rid}]" if rid else where)
+        return _unit_error(entry[1], job, message)
 
     return Pool(workers, partial(init_worker, job), clean_units, crashed, job.timeout)
 

@@ -309,6 +309,8 @@ def unit_record(
             obj: Any = json.loads(raw)
         except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
             return ReadError(where, f"malformed JSON: {exc}")
+        except RecursionError:  # [[[[...]]]] deeper than the interpreter's stack
+            return ReadError(where, "malformed JSON: nested too deeply to parse")
         if not isinstance(obj, dict):
             return ReadError(where, f"expected a JSON object, got {type(obj).__name__}")
         return record_from_object(obj, where, str(lineno), fields, prefer)

@@ -254,7 +254,8 @@ def test_invalid_utf8_utf16_without_bom_and_nul_bytes_are_text() -> None:
 def test_malformed_jsonl_records_each_give_one_error(tmp_path: Path) -> None:
     lines = [json.dumps({"id": "ok1", "text": BODY}), "{not json", "[1, 2]", '"a string"',
              json.dumps({"id": "n", "text": 42}), json.dumps({"id": "l", "text": ["a"]}),
-             json.dumps({"id": "none"}), json.dumps({"id": "ok2", "text": BODY})]  # fmt: skip
+             json.dumps({"id": "none"}), '{"id": "deep", "text": ' + "[" * 100_000 + "]" * 100_000 + "}",
+             json.dumps({"id": "ok2", "text": BODY})]  # fmt: skip
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(lines) + "\n")
     out, err = tmp_path / "o.jsonl", tmp_path / "e.jsonl"
@@ -268,6 +269,7 @@ def test_malformed_jsonl_records_each_give_one_error(tmp_path: Path) -> None:
         ("5", "n", "field 'text' is int, not a str"),
         ("6", "l", "field 'text' is list, not a st"),
         ("7", "none", "no 'text' or 'html' field (key"),
+        ("8", None, "malformed JSON: nested too dee"),
     ]
 
 
