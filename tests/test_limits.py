@@ -163,6 +163,16 @@ def test_nesting_just_under_the_limit_parses_on_every_path(fast: bool, open_: st
     assert isinstance(r.text, str)
 
 
+@pytest.mark.parametrize("fast", [False, True])
+def test_json_ld_nested_past_the_stack_is_ignored(fast: bool) -> None:
+    deep_ld = "[" * 100_000 + "]" * 100_000
+    author = '{"@type": "NewsArticle", "headline": "H", "author": ' + "[" * 900 + '"A"' + "]" * 900 + "}"
+    for ld in (deep_ld, author):
+        html = f'<html><head><script type="application/ld+json">{ld}</script></head>'
+        html += f"<body><article><p>{BODY}</p></article></body></html>"
+        assert Cleaner(html_fast=fast).clean(html).text == BODY
+
+
 def test_huge_page_goes_to_the_density_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
     from cleaner import html
 
