@@ -19,14 +19,12 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +33,10 @@ from .errors import CleanerError
 from .io import Fields, ReadError, Record, Source, Unit, unit_record
 from .model import Result
 from .pipeline import Cleaner
+from .pool import DEFAULT_TIMEOUT, Limiter, Pool, RecordTimeout, unit_where
 from .writers import doc_text, json_line, jsonl_output
 
-__all__ = ["Job", "Outcome", "Stats", "clean_units", "default_workers", "run_batches"]
+__all__ = ["DEFAULT_TIMEOUT", "Job", "Outcome", "Stats", "clean_units", "default_workers", "run_batches"]
 
 BATCH_BYTES = 512 * 1024
 BATCH_UNITS = 256
@@ -65,6 +64,7 @@ class Job:
     kind: str = "auto"
     side_removed: bool = False  # removals go to --removed, not into the records
     profile: str | None = None
+    timeout: float | None = DEFAULT_TIMEOUT  # seconds one record may take (None: no limit)
 
 
 @dataclass
@@ -105,13 +105,14 @@ def _die_with_parent() -> None:
         pass
 
 
-def init_worker(job: Job) -> None:
+def init_worker(job: Job) -> tuple[Cleaner, Job]:
     """Build this process's Cleaner once; Ctrl-C is the main process's to handle."""
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's stop-flag handler
     _die_with_parent()
     _WORKER = (make_cleaner(job), job)
+    return _WORKER
 
 
 def make_cleaner(job: Job) -> Cleaner:
@@ -136,44 +137,68 @@ def _render(record: Record, result: Result, out: str, job: Job) -> Any:
 
 
 def clean_units(
-    entries: list[tuple[str, Unit | ReadError]], state: tuple[Cleaner, Job] | None = None
+    entries: list[tuple[str, Unit | ReadError]],
+    state: tuple[Cleaner, Job] | None = None,
+    mark: Callable[[int], None] | None = None,
 ) -> list[Outcome]:
-    """Turn (output format, unit) entries into outcomes, one each, in order."""
+    """Turn (output format, unit) entries into outcomes, one each, in order. Each unit runs
+    under the job's time limit; mark(k) is called before unit k (the pool's watchdog)."""
     state = state or _WORKER
     if state is None:
         raise RuntimeError("clean_units runs in a worker started by init_worker, or with a state")
-    cleaner, job = state
+    job = state[1]
     outcomes: list[Outcome] = []
-    for out, unit in entries:
-        item = unit_record(unit, job.fields, job.prefer)
-        if isinstance(item, ReadError):
-            outcomes.append(_error(item.where, item.id, item.message, item.label))
-            continue
-        kind = job.kind if job.kind != "auto" else (item.kind or "auto")
-        try:
-            result = cleaner.clean(item.content, url=item.url, kind=kind, site=item.site)
-            payload = _render(item, result, out, job)
-        except CleanerError as exc:
-            outcomes.append(_error(item.where, _rid(item), str(exc), item.label))
-            continue
-        except Exception as exc:  # a bug in one record must not take the batch down
-            outcomes.append(
-                _error(item.where, _rid(item), f"internal error: {type(exc).__name__}: {exc}", item.label)
-            )
-            continue
-        side = None
-        if job.side_removed:
-            side = json_line(
-                {
-                    "id": item.id,
-                    "where": item.where,
-                    "removed": [r.to_dict() for r in result.removed],
-                    "repairs": [r.to_dict() for r in result.repairs],
-                }
-            )
-        stats = (len(item.content), result.removed_chars(), sum(r.count for r in result.repairs))
-        outcomes.append(("ok", payload, side, stats))
+    with Limiter(job.timeout) as limiter:
+        for k, (out, unit) in enumerate(entries):
+            if mark is not None:
+                mark(k)
+            try:
+                try:
+                    limiter.start()
+                    outcome = _clean_unit(out, unit, state)
+                finally:
+                    limiter.stop()  # a timeout raised in here is still caught below
+            except RecordTimeout:
+                message = f"took more than the {job.timeout:g} s CPU time limit (--timeout); skipped"
+                outcome = _unit_error(unit, job, message)
+            except Exception as exc:  # reading or decoding failed in a way nobody foresaw
+                outcome = _unit_error(unit, job, f"internal error: {type(exc).__name__}: {exc}")
+            outcomes.append(outcome)
     return outcomes
+
+
+def _unit_error(unit: Unit | ReadError, job: Job, message: str) -> Outcome:
+    where, rid = unit_where(unit, job.fields.id)
+    return _error(where, rid, message, f"{where} [{rid}]" if rid else where)
+
+
+def _clean_unit(out: str, unit: Unit | ReadError, state: tuple[Cleaner, Job]) -> Outcome:
+    cleaner, job = state
+    item = unit_record(unit, job.fields, job.prefer, job.config.max_size)
+    if isinstance(item, ReadError):
+        return _error(item.where, item.id, item.message, item.label)
+    kind = job.kind if job.kind != "auto" else (item.kind or "auto")
+    try:
+        result = cleaner.clean(item.content, url=item.url, kind=kind, site=item.site)
+        payload = _render(item, result, out, job)
+    except CleanerError as exc:
+        return _error(item.where, _rid(item), str(exc), item.label)
+    except RecursionError:
+        return _error(item.where, _rid(item), "markup nested too deeply to parse; skipped", item.label)
+    except Exception as exc:  # a bug in one record must not take the batch down
+        return _error(item.where, _rid(item), f"internal error: {type(exc).__name__}: {exc}", item.label)
+    side = None
+    if job.side_removed:
+        side = json_line(
+            {
+                "id": item.id,
+                "where": item.where,
+                "removed": [r.to_dict() for r in result.removed],
+                "repairs": [r.to_dict() for r in result.repairs],
+            }
+        )
+    stats = (len(item.content), result.removed_chars(), sum(r.count for r in result.repairs))
+    return ("ok", payload, side, stats)
 
 
 def _rid(record: Record) -> str | None:
@@ -190,28 +215,11 @@ def _error(where: str, rid: str | None, message: str, label: str) -> Outcome:
 Planned = tuple[Any, "Unit | ReadError | None", int]
 
 
-class _Serial:
-    """An executor that runs batches in this process (one worker, or a tiny input)."""
+def _pool(job: Job, workers: int) -> Pool:
+    def crashed(entry: tuple[str, Unit | ReadError], message: str) -> Outcome:
+        return _unit_error(entry[1], job, message)
 
-    def __init__(self, job: Job) -> None:
-        self.state = (make_cleaner(job), job)
-
-    def submit(self, fn: Callable[..., list[Outcome]], entries: list[Any]) -> Future[list[Outcome]]:
-        fut: Future[list[Outcome]] = Future()
-        fut.set_result(clean_units(entries, self.state))
-        return fut
-
-    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
-        pass
-
-
-def _pool(job: Job, workers: int) -> ProcessPoolExecutor:
-    import multiprocessing as mp
-
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    return ProcessPoolExecutor(
-        workers, mp_context=mp.get_context(method), initializer=init_worker, initargs=(job,)
-    )
+    return Pool(workers, partial(init_worker, job), clean_units, crashed, job.timeout)
 
 
 def batches(planned: Iterator[Planned]) -> Iterator[list[Planned]]:
@@ -230,6 +238,9 @@ def batches(planned: Iterator[Planned]) -> Iterator[list[Planned]]:
         yield batch
 
 
+Window = deque[tuple[list[Planned], "Future[list[Outcome]]"]]
+
+
 def run_batches(
     planned: Iterator[Planned],
     job: Job,
@@ -238,69 +249,51 @@ def run_batches(
     should_stop: Callable[[], bool],
 ) -> bool:
     """Clean planned items on `workers` processes, calling `handle(batch, outcomes)` for
-    each batch in input order. Returns False when stopped early by `should_stop`."""
-    stream = batches(planned)
-    first = next(stream, None)
-    if first is None:
-        return True
-    second = next(stream, None)
-    if second is None or workers <= 1:  # one batch is not worth starting processes for
-        executor: Any = _Serial(job)
-    else:
-        executor = _pool(job, workers)
-    window: deque[tuple[list[Planned], Future[list[Outcome]], int]] = deque()
-    pending = iter([first] + ([second] if second is not None else []))
+    each batch in input order. Returns False when stopped early by `should_stop`.
+
+    Even one worker is a separate process: a record that crashes or hangs it costs one
+    error record (cleaner.pool), never the run."""
+    pool = _pool(job, workers)
+    window: Window = deque()
     limit = max(2, workers * 3)
-
-    def submit(batch: list[Planned], tries: int = 0) -> None:
-        entries = [(state.out, unit) for state, unit, _ in batch if unit is not None]
-        window.append((batch, executor.submit(clean_units, entries), tries))
-
     try:
-        for batch in _chain(pending, stream):
-            submit(batch)
+        for batch in batches(planned):
+            entries = [(state.out, unit) for state, unit, _ in batch if unit is not None]
+            window.append((batch, pool.submit(entries)))
+            pool.poll(0)
             while len(window) >= limit or (window and window[0][1].done()):
-                if not _take(window, handle, should_stop, submit):
+                if not _take(window, pool, handle, should_stop):
                     return False
         while window:
-            if not _take(window, handle, should_stop, submit):
+            if not _take(window, pool, handle, should_stop):
                 return False
         return True
+    except OSError as exc:  # a worker could not be started (fork failed: out of memory)
+        raise WorkerCrash(f"cannot start a worker process: {exc}") from exc
     finally:
-        executor.shutdown(wait=False, cancel_futures=True)
-
-
-def _chain(*its: Iterator[list[Planned]]) -> Iterator[list[Planned]]:
-    for it in its:
-        yield from it
+        pool.shutdown(wait=False)
 
 
 def _take(
-    window: deque[tuple[list[Planned], Future[list[Outcome]], int]],
+    window: Window,
+    pool: Pool,
     handle: Callable[[list[Planned], list[Outcome]], None],
     should_stop: Callable[[], bool],
-    submit: Callable[..., None],
 ) -> bool:
     """Wait for the oldest batch and hand its outcomes on; False when asked to stop."""
-    batch, fut, tries = window[0]
-    while True:
+    batch, fut = window[0]
+    while not fut.done():
         if should_stop():
             return False
-        try:
-            outcomes = fut.result(timeout=0.2)
-            break
-        except FutureTimeout:
-            continue
-        except BrokenProcessPool as exc:
-            raise WorkerCrash(str(exc)) from exc
+        pool.poll(0.2)
     window.popleft()
-    handle(batch, outcomes)
+    handle(batch, fut.result())
     return not should_stop()
 
 
 class WorkerCrash(RuntimeError):
-    """A worker process died (out of memory, a crash in a C extension): the run stops
-    at its last checkpoint, and the same command resumes it."""
+    """No worker process can be started: the run stops at its last checkpoint, and the
+    same command resumes it. (A worker that dies is replaced: see cleaner.pool.)"""
 
 
 def sizes(sources: list[Source]) -> int:

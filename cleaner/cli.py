@@ -16,8 +16,9 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
+from .args import build_parser
 from .batch import Job, default_workers
-from .config import KINDS, MODES, Config
+from .config import Config
 from .errors import CleanerError
 from .explain import render
 from .io import STDIN, Fields, ReadError, Record, discover, read_source
@@ -26,152 +27,6 @@ from .pipeline import Cleaner, looks_like_html
 from .runner import CleanRun, RunOptions
 
 PROG = "cleaner"
-
-
-# -- arguments -----------------------------------------------------------------------
-
-
-def _add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--mode", choices=MODES, default="default", help="how much to remove (default: %(default)s)"
-    )
-    p.add_argument(
-        "--kind",
-        choices=KINDS,
-        default="auto",
-        help="input kind; auto: from the suffix, field or first bytes",
-    )
-    for name, default in (("text", "text"), ("html", "html"), ("id", "id"), ("url", "url"), ("site", "site")):
-        p.add_argument(
-            f"--{name}-field",
-            default=default,
-            metavar="F",
-            help=f"JSONL/Parquet {name} field (default: %(default)s)",
-        )
-    p.add_argument(
-        "--html-fast",
-        action="store_true",
-        help="HTML without trafilatura: our own density extractor, ~10x the pages per second",
-    )
-    p.add_argument(
-        "--stdin-format",
-        choices=("text", "jsonl"),
-        default="text",
-        help="what '-' reads: one document, or JSONL records (default: %(default)s)",
-    )
-
-
-def _positive(value: str) -> int:
-    n = int(value)
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return n
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG, description="Strip boilerplate from scraped news text and explain every removal."
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    clean = sub.add_parser(
-        "clean",
-        help="clean files, directories or stdin",
-        description="Clean documents. Output mirrors input: `clean a/ -o b/` writes b/<same relative "
-        "name> (HTML input as <name>.txt, WARC as JSONL); JSONL and Parquet keep every field, with "
-        "the text field replaced and `removed` and `repairs` added. Without -o, results go to stdout. "
-        "An interrupted run (Ctrl-C, kill) resumes when the same command is run again.",
-    )
-    clean.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory, or '-' for stdin")
-    clean.add_argument(
-        "-o",
-        "--output",
-        metavar="OUT",
-        help="output directory; a file name when the only input is a file or '-' and OUT is "
-        "not an existing directory (nor ends with '/'); its suffix picks the format "
-        "(.jsonl, .jsonl.gz, .jsonl.zst, .parquet)",
-    )
-    clean.add_argument("--errors", metavar="FILE", help="also write failed records here as JSON lines")
-    clean.add_argument(
-        "--removed",
-        metavar="FILE",
-        help="write removals and repairs here (JSON lines) instead of into each record",
-    )
-    clean.add_argument(
-        "--profile", metavar="PROFILE", help="remove the site boilerplate learned by `cleaner learn`"
-    )
-    clean.add_argument(
-        "-w",
-        "--workers",
-        type=_positive,
-        default=None,
-        help="worker processes (default: the cores available)",
-    )
-    bar = clean.add_mutually_exclusive_group()
-    bar.add_argument(
-        "--progress", action="store_true", default=None, help="show a progress bar even when piped"
-    )
-    bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show a progress bar")
-    clean.add_argument(
-        "--checkpoint-every",
-        type=float,
-        default=2.0,
-        metavar="SECONDS",
-        help="how often the resume journal is brought up to date (default: %(default)s)",
-    )
-    clean.add_argument(
-        "-q", "--quiet", action="store_true", help="no summary at the end (errors still shown)"
-    )
-    _add_common(clean)
-    clean.set_defaults(subparser=clean)
-
-    learn = sub.add_parser(
-        "learn",
-        help="learn the lines each site repeats, for `clean --profile`",
-        description="Count, per site (the site field, else the URL's host), in how many documents "
-        "each normalised line occurs; write the lines above the thresholds as hashes to PROFILE.",
-    )
-    learn.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory, or '-' for stdin")
-    learn.add_argument("-o", "--output", required=True, metavar="PROFILE", help="the profile file to write")
-    learn.add_argument(
-        "--min-docs", type=_positive, default=3, help="documents a line must be in (default: 3)"
-    )
-    learn.add_argument(
-        "--min-share",
-        type=float,
-        default=0.05,
-        help="share of its site's documents it must be in (default: 0.05)",
-    )
-    learn.add_argument(
-        "--max-sites",
-        type=_positive,
-        default=3,
-        help="a line in this many sites is shared text, not boilerplate",
-    )
-    learn.add_argument(
-        "--budget", type=_positive, default=2_000_000, help="line counts held in memory at once"
-    )
-    learn.add_argument("--show", type=int, default=10, metavar="N", help="print the N sites with most lines")
-    _add_common(learn)
-    learn.set_defaults(subparser=learn)
-
-    explain = sub.add_parser(
-        "explain",
-        help="show what would be removed or repaired, and why",
-        description="Print the document with every line: kept lines plain, removed lines marked "
-        "'- ...  [reason/rule]'; then the repairs and the metadata.",
-    )
-    explain.add_argument("file", metavar="FILE", help="a .txt/.html/.jsonl file, or '-' for stdin")
-    explain.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="colour removed lines (auto: on a terminal)",
-    )
-    explain.add_argument("--profile", metavar="PROFILE", help="also mark the learned site boilerplate")
-    _add_common(explain)
-    explain.set_defaults(subparser=explain)
-    return parser
 
 
 def _fields(args: argparse.Namespace) -> Fields:
@@ -239,6 +94,7 @@ def cmd_clean(args: argparse.Namespace, config: Config) -> int:
             kind=args.kind,
             side_removed=bool(args.removed),
             profile=os.path.abspath(args.profile) if args.profile else None,
+            timeout=args.timeout or None,
         ),
     )
     sys.stdout.flush()
@@ -253,7 +109,7 @@ def cmd_learn(args: argparse.Namespace, config: Config, stdout: IO[str]) -> int:
     learner = Learner(args.min_docs, args.min_share, args.max_sites, args.budget)
     cleaner: Cleaner | None = None
     for source in discover(args.inputs, stdin_format=args.stdin_format):
-        for item in read_source(source, fields, "html" if args.kind == "html" else "text"):
+        for item in read_source(source, fields, "html" if args.kind == "html" else "text", args.max_size):
             if isinstance(item, ReadError):
                 _report(sys.stderr, item, item.message)
                 failed += 1
@@ -310,7 +166,8 @@ def cmd_explain(args: argparse.Namespace, cleaner: Cleaner, stdout: IO[str]) -> 
     sources = list(discover([args.file], stdin_format=args.stdin_format))
     headers = len(sources) > 1 or any(s.many for s in sources)
     for source in sources:
-        for item, outcome in clean_stream(cleaner, read_source(source, fields, prefer), args.kind):
+        records = read_source(source, fields, prefer, args.max_size)
+        for item, outcome in clean_stream(cleaner, records, args.kind):
             if isinstance(outcome, str):
                 _report(sys.stderr, item, outcome)
                 failed += 1
@@ -352,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stdout = _utf8(sys.stdout)
 
     try:
-        config = Config(mode=args.mode, html_fast=args.html_fast)
+        config = Config(mode=args.mode, html_fast=args.html_fast, max_size=args.max_size)
     except CleanerError as exc:
         parser.error(str(exc))
     profile = None

@@ -8,6 +8,10 @@ from typing import Any
 from .errors import ConfigError
 
 MODES = ("conservative", "default")
+#: The default `max_size`: far above any real article (the largest news pages are a few
+#: MB), low enough that one dumped log or data file cannot hold a worker for minutes
+#: and gigabytes (a 100 MB page costs ~1 GB of memory in HTML mode).
+MAX_SIZE = 32_000_000
 KINDS = ("auto", "text", "html")
 
 
@@ -31,6 +35,10 @@ class Config:
         link-density extractor on the cleaned tree (~10x the pages per second, a little
         less accurate: see the README's results); for throughput-bound corpora.
     langs: rule packs to load; "auto" loads them all (cheap: they are compiled once).
+    max_size: the largest document cleaned, in characters (bytes for undecoded input; a
+        JSONL line, a file, a WARC payload in a batch run); a larger one is refused with
+        an InputError (one error record in a batch), never truncated: half a document
+        passed off as the whole would be silent data loss. None or 0: no limit.
     """
 
     mode: str = "default"
@@ -42,6 +50,7 @@ class Config:
     keep_title: bool = False
     html_fast: bool = False
     langs: tuple[str, ...] | str = "auto"
+    max_size: int | None = MAX_SIZE
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -52,6 +61,8 @@ class Config:
             object.__setattr__(self, "langs", (self.langs,))  # "en" means ("en",), not ("e", "n")
         if self.min_dup_chars < 0:
             raise ConfigError("min_dup_chars must be >= 0")
+        if self.max_size is not None and self.max_size < 0:
+            raise ConfigError("max_size must be >= 0 (0 or None: no limit)")
 
     def with_(self, **changes: Any) -> Config:
         """A copy with some options changed (the config itself never changes)."""

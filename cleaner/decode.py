@@ -134,10 +134,28 @@ def _guess(data: bytes) -> str | None:
     return _try(data, normalize_charset(best.encoding))
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 that lost its BOM: ASCII-range text leaves a NUL in every other byte (even
+    positions for big-endian, odd for little-endian), a pattern no 8-bit or UTF-8 text has.
+    Without this check such bytes pass as valid UTF-8, NULs and all, and HTML is not seen
+    as HTML."""
+    if len(head) < 16:
+        return None
+    head = head[: len(head) - len(head) % 2]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2
+    if odd > 0.4 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.4 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """Decode a document's bytes to text.
 
-    Order: a byte-order mark (it cannot be wrong by accident); the `declared` charset
+    Order: a byte-order mark (it cannot be wrong by accident); UTF-16 without a BOM (NULs
+    in every other byte); the `declared` charset
     (e.g. from an HTTP Content-Type header); a charset named by `<meta>` or `<?xml?>` in
     the first 4 KB; strict UTF-8 (most of the web, and legacy 8-bit text almost never
     validates by chance); charset-normalizer's guess; finally UTF-8 with U+FFFD
@@ -151,6 +169,10 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace")
+
+    text = _try(data, _utf16_without_bom(data[:_SNIFF_BYTES]))
+    if text is not None:
+        return text
 
     text = _try_declared(data, normalize_charset(declared))
     if text is not None:

@@ -208,6 +208,28 @@ def needs_rescue(tree: LexborHTMLParser) -> bool:
     return body is None or len((body.text(separator=" ") or "").strip()) < RESCUE_BELOW
 
 
+_INNER = frozenset({"p", "li", "pre", "blockquote", "td"})
+
+
+def _containers(found: list[Any]) -> set[int]:
+    """ids of the elements in `found` that hold an inner block (p, li, pre, blockquote, td),
+    in one walk up from each inner block that stops at the first element seen before
+    (linear however deep the markup nests, where a `find` per element was quadratic)."""
+    wanted = {id(el) for el in found}
+    holders: set[int] = set()
+    seen: set[int] = set()
+    for el in found:
+        if el.name not in _INNER:
+            continue
+        node = el.parent
+        while node is not None and id(node) not in seen:
+            seen.add(id(node))
+            if id(node) in wanted:
+                holders.add(id(node))
+            node = node.parent
+    return holders
+
+
 def rescue(html: str) -> list[HtmlBlock]:
     """Blocks of a document Lexbor reads as empty, through beautifulsoup4's lenient parser
     (furniture by tag and by name goes, as in the DOM pass)."""
@@ -219,15 +241,19 @@ def rescue(html: str) -> list[HtmlBlock]:
     for junk in soup(["script", "style", "noscript", "template", "nav", "aside", "footer", "form"]):
         junk.decompose()
     for el in soup.find_all(True):
-        if el.decomposed or el.attrs is None:
+        # not `el.decomposed`: on a live tag that property falls through Tag.__getattr__ to a
+        # subtree search, which made this loop quadratic in the nesting depth
+        if el.__dict__.get("_decomposed") or el.attrs is None:
             continue
         classes: Any = el.get("class") or []
         names = " ".join(classes) if isinstance(classes, list) else str(classes)
         if name_verdict(names, str(el.get("id") or "")) is not None:
             el.decompose()
     blocks: list[HtmlBlock] = []
-    for el in soup.find_all(["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "td"]):
-        if el.find(["p", "li", "pre", "blockquote", "td"]) is not None:
+    found = soup.find_all(["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "td"])
+    holders = _containers(found)
+    for el in found:
+        if id(el) in holders:
             continue  # a container: its inner blocks come on their own
         text = " ".join(el.get_text(" ").split())
         if text:

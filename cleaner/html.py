@@ -13,6 +13,8 @@
   inside the same article (a standfirst, a paragraph between two of its own) are put
   back (merge.py).
 - `Config(html_fast=True)` skips trafilatura: the density extractor only.
+- Pages whose cleaned markup is over TRAFILATURA_MAX (4 M characters) get the density
+  extractor in default mode too: trafilatura's time on them is quadratic.
 - Then the text core classifies, dedupes and trims the extracted lines, with each
   line's tag, link density and heading level for the HTML context rules.
 - The title goes to metadata["title"] and out of the text (trafilatura's convention);
@@ -46,6 +48,11 @@ FALLBACK_MIN = 500
 FALLBACK_BELOW = 2000  # ... and only asked when trafilatura's is this short
 FALLBACK_AGREE = 0.5  # ... and at least this share of trafilatura's text is in the density result
 TITLE_LOOKAHEAD = 3  # the title is looked for among the first blocks only
+# Default mode hands a page to trafilatura only below this many characters of markup (after
+# the DOM pass); larger ones go to the density extractor, as in fast mode. trafilatura's
+# XPath passes grow quadratically on huge pages (a 15 MB page of paragraphs: minutes of CPU
+# inside one libxml2 call, which no time limit can interrupt), and no real article is that big.
+TRAFILATURA_MAX = 4_000_000
 _PUNCT = re.compile(r"[\W_]+")
 _DECLARED = ",".join(f'meta[{a}="{n}:title"]' for a in ("property", "name") for n in ("og", "twitter"))
 
@@ -68,10 +75,11 @@ def extract_blocks(
     meta = read_metadata(tree, ld)
     titles = title_candidates(tree)
     drops = dom.prune(tree, strip=False)
-    if fast:
+    markup = "" if fast else (tree.html or "")
+    if fast or len(markup) > TRAFILATURA_MAX:
         blocks = density.extract(tree)
     else:
-        blocks = trafilatura_blocks(tree.html or "")
+        blocks = trafilatura_blocks(markup)
         page = density.page_blocks(tree)
         dense: list[HtmlBlock] = []
         if _chars(blocks) < FALLBACK_BELOW:  # a short result: see what the density extractor says

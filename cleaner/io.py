@@ -32,6 +32,7 @@ from .formats import (
     warc_units,
     zstd_reader,
 )
+from .limits import binary_kind
 
 __all__ = [
     "DOC_SUFFIXES",
@@ -185,18 +186,26 @@ def discover(
 # -- step 1: framing (main process) ----------------------------------------------------
 
 
-def read_units(source: Source) -> Iterator[tuple[Unit | ReadError, int]]:
+def read_units(source: Source, limit: int | None = None) -> Iterator[tuple[Unit | ReadError, int]]:
     """The units of one source, in order, each with how many bytes of the source (as
-    stored on disk) have been consumed so far — the progress bar's measure."""
+    stored on disk) have been consumed so far — the progress bar's measure.
+
+    limit: the most bytes one record may have (Config.max_size). A longer JSONL line, WARC
+    payload or stdin document is never held whole: it is skipped as it is read, and
+    becomes a ReadError — which is also what caps a decompression bomb's expansion."""
     if source.format == "jsonl":
-        yield from _jsonl_units(source)
+        yield from _jsonl_units(source, limit or 0)
     elif source.format == "parquet":
         yield from parquet_units(source)
     elif source.format == "warc":
-        yield from warc_units(source)
+        yield from warc_units(source, limit or 0)
     elif source.path is None:
-        data = sys.stdin.buffer.read()
-        yield ("bytes", source.name, data, None), len(data)
+        data = sys.stdin.buffer.read(limit + 1) if limit else sys.stdin.buffer.read()
+        if limit and len(data) > limit:
+            size = len(data) + _drain(sys.stdin.buffer)
+            yield ReadError(source.name, too_big(size, limit)), size
+        else:
+            yield ("bytes", source.name, data, None), len(data)
     else:
         kind = "html" if source.format == "html" else "text"
         try:
@@ -207,7 +216,42 @@ def read_units(source: Source) -> Iterator[tuple[Unit | ReadError, int]]:
         yield ("file", str(source.path), kind), size
 
 
-def _jsonl_units(source: Source) -> Iterator[tuple[Unit | ReadError, int]]:
+def too_big(size: int, limit: int) -> str:
+    """The message for a record over the size limit."""
+    return (
+        f"record is {size:,} bytes, over the {limit:,} limit (--max-size; 0 lifts it); skipped, not truncated"
+    )
+
+
+def _drain(handle: IO[bytes], line: bool = False) -> int:
+    """Read and discard the rest of a record (to the end of the line, or of the stream)."""
+    n = 0
+    while True:
+        chunk = handle.readline(1 << 20) if line else handle.read(1 << 20)
+        if not chunk:
+            return n
+        n += len(chunk)
+        if line and chunk.endswith(b"\n"):
+            return n
+
+
+def bounded_lines(handle: IO[bytes], limit: int) -> Iterator[bytes | int]:
+    """The lines of a stream; a line over `limit` bytes (0: no limit) is skipped as it is
+    read and yields its length instead, so memory holds at most `limit` bytes of it."""
+    if not limit:
+        yield from handle
+        return
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            yield len(line) + _drain(handle, line=True)
+        else:
+            yield line
+
+
+def _jsonl_units(source: Source, limit: int) -> Iterator[tuple[Unit | ReadError, int]]:
     raw: IO[bytes] | None = None
     try:
         if source.path is None:
@@ -222,7 +266,11 @@ def _jsonl_units(source: Source) -> Iterator[tuple[Unit | ReadError, int]]:
         return
     lineno = pos = 0
     try:
-        for lineno, line in enumerate(handle, 1):  # noqa: B007 - lineno is used after the loop
+        for lineno, line in enumerate(bounded_lines(handle, limit), 1):  # noqa: B007 - used after the loop
+            if isinstance(line, int):  # over the limit: already skipped
+                pos = raw.tell() if raw is not None and handle is not raw else pos + line
+                yield ReadError(f"{source.name}:{lineno}", too_big(line, limit)), pos
+                continue
             pos = raw.tell() if raw is not None and handle is not raw else pos + len(line)
             if line.strip():
                 yield ("line", f"{source.name}:{lineno}", lineno, line), pos
@@ -247,10 +295,11 @@ def _decompressing(path: Path, raw: IO[bytes]) -> IO[bytes]:
 
 
 def unit_record(
-    unit: Unit | ReadError, fields: Fields = Fields(), prefer: str = "text"
+    unit: Unit | ReadError, fields: Fields = Fields(), prefer: str = "text", limit: int | None = None
 ) -> Record | ReadError:
     """Parse and decode one unit. prefer: which field to use when a record has both
-    a text and an HTML field ("text" or "html")."""
+    a text and an HTML field ("text" or "html"); limit: the most bytes a file may have
+    (checked before it is read)."""
     if isinstance(unit, ReadError):
         return unit
     tag = unit[0]
@@ -260,6 +309,8 @@ def unit_record(
             obj: Any = json.loads(raw)
         except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
             return ReadError(where, f"malformed JSON: {exc}")
+        except RecursionError:  # [[[[...]]]] deeper than the interpreter's stack
+            return ReadError(where, "malformed JSON: nested too deeply to parse")
         if not isinstance(obj, dict):
             return ReadError(where, f"expected a JSON object, got {type(obj).__name__}")
         return record_from_object(obj, where, str(lineno), fields, prefer)
@@ -271,12 +322,21 @@ def unit_record(
     if tag == "file":
         _, path, kind = unit
         try:
+            size = Path(path).stat().st_size
+            if limit and size > limit:
+                return ReadError(path, too_big(size, limit))
             data = Path(path).read_bytes()
         except OSError as exc:
             return ReadError(path, f"cannot read: {exc.strerror or exc}")
-        return Record(id=path, content=decode_bytes(data), kind=kind, where=path)
+        return _binary(data, path) or Record(id=path, content=decode_bytes(data), kind=kind, where=path)
     _, name, data, kind = unit  # "bytes": stdin
-    return Record(id=name, content=decode_bytes(data), kind=kind, where=name)
+    return _binary(data, name) or Record(id=name, content=decode_bytes(data), kind=kind, where=name)
+
+
+def _binary(data: bytes, where: str, rid: str | None = None) -> ReadError | None:
+    """An error for bytes that are an image, an archive, a PDF...: not worth decoding."""
+    what = binary_kind(data[:16])
+    return None if what is None else ReadError(where, f"binary data ({what}), not a text document", rid)
 
 
 def record_from_object(
@@ -316,8 +376,8 @@ def record_from_object(
 
 
 def read_source(
-    source: Source, fields: Fields = Fields(), prefer: str = "text"
+    source: Source, fields: Fields = Fields(), prefer: str = "text", limit: int | None = None
 ) -> Iterator[Record | ReadError]:
     """The records of one source, in order, in this process (explain, learn, tests)."""
-    for unit, _ in read_units(source):
-        yield unit_record(unit, fields, prefer)
+    for unit, _ in read_units(source, limit):
+        yield unit_record(unit, fields, prefer, limit)

@@ -83,7 +83,7 @@ def _json_ld(texts: list[str]) -> dict[str, Any]:
     for text in texts:
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # broken, or nested past the stack: no metadata
             continue
         stack = data if isinstance(data, list) else [data]
         while stack:
@@ -99,8 +99,8 @@ def _json_ld(texts: list[str]) -> dict[str, Any]:
 
 
 def _person(value: Any) -> str:
-    if isinstance(value, list):
-        names = [_person(v) for v in value]
+    if isinstance(value, list):  # one level only: a hostile page can nest lists past the stack
+        names = [_person(v) for v in value if not isinstance(v, list)]
         return ", ".join(n for n in names if n)
     if isinstance(value, dict):
         return str(value.get("name") or "")

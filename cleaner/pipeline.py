@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from . import classify, context, dedupe, fix, htmlctx, segment
 from .config import Config
 from .errors import InputError
+from .limits import binary_kind, check_depth, check_size, check_text
 from .model import Removal, Repair, Result
 from .rules import RuleSet, load_rules
 
@@ -52,17 +53,23 @@ class Cleaner:
         site: the document's site for a learned profile; by default the URL's host.
         """
         kind = kind or self.config.kind
+        if not isinstance(source, str | bytes | bytearray):
+            raise InputError(f"expected str or bytes, got {type(source).__name__}")
+        check_size(len(source), self.config.max_size, "characters" if isinstance(source, str) else "bytes")
         if isinstance(source, bytes | bytearray):
             from .decode import decode_bytes
 
+            what = binary_kind(bytes(source[:16]))
+            if what is not None:
+                raise InputError(f"binary data ({what}), not a text document; skipped")
             source = decode_bytes(bytes(source))
-        elif not isinstance(source, str):
-            raise InputError(f"expected str or bytes, got {type(source).__name__}")
+        check_text(source)
         if kind == "auto":
             kind = "html" if looks_like_html(source) else "text"
         if kind == "html":
             from .html import clean_html
 
+            check_depth(source)
             return clean_html(self, source, url, site=site)
         if kind != "text":
             raise InputError(f"kind must be 'auto', 'text' or 'html', not {kind!r}")

@@ -118,7 +118,9 @@ class CleanRun:
                     "errors": opts.errors,
                     "removed": opts.removed,
                     "profile": opts.job.profile,
-                    "job": repr((opts.job.config, opts.job.fields, opts.job.prefer, opts.job.kind)),
+                    "job": repr(
+                        (opts.job.config, opts.job.fields, opts.job.prefer, opts.job.kind, opts.job.timeout)
+                    ),
                 }
             )
             self.journal, state = Journal.open(journal_path(target, self.out_dir is not None), sig)
@@ -195,7 +197,7 @@ class CleanRun:
                 self._advance(state, self._size(source))
                 continue
             pos = 0
-            for i, (unit, pos) in enumerate(read_units(source)):
+            for i, (unit, pos) in enumerate(read_units(source, self.opts.job.config.max_size)):
                 if i < state.skip:
                     self._advance(state, pos)
                     continue

@@ -237,14 +237,26 @@ def test_kill_between_commit_and_rename_completes_on_resume(
     assert (tmp_path / "err.jsonl").read_text() == (tmp_path / "ref-err.jsonl").read_text()
 
 
-def test_a_dying_worker_stops_the_run_cleanly_and_it_resumes(
+def test_a_record_that_kills_its_worker_is_one_error_and_the_run_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from cleaner.pipeline import Cleaner
 
     src = _write(tmp_path / "in.jsonl", _records(1200))
-    out = tmp_path / "out.jsonl"
-    argv = ["clean", str(src), "-o", str(out), "-w", "2", "-q", "--checkpoint-every", "0"]
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    argv = [
+        "clean",
+        str(src),
+        "-o",
+        str(out),
+        "-w",
+        "2",
+        "-q",
+        "--checkpoint-every",
+        "0",
+        "--errors",
+        str(errors),
+    ]
     real = Cleaner.clean
 
     def crash(self: Cleaner, source: str | bytes, *a: object, **kw: object) -> object:
@@ -256,7 +268,8 @@ def test_a_dying_worker_stops_the_run_cleanly_and_it_resumes(
         m.setattr(Cleaner, "clean", crash)  # the forked workers inherit it
         assert cli.main(argv) == 1
     err = capsys.readouterr().err
-    assert "a worker process died" in err and "run the same command again to resume" in err
-    assert not out.exists()
-    assert cli.main(argv) == 0
-    assert [r["id"] for r in _read_jsonl(out)] == [f"r{i}" for i in range(1200)]
+    assert "in.jsonl:1001 [r1000]: the worker process died while cleaning this record (exit code 3)" in err
+    assert [r["id"] for r in _read_jsonl(out)] == [f"r{i}" for i in range(1200) if i != 1000]
+    (entry,) = _read_jsonl(errors)
+    assert entry["id"] == "r1000" and entry["where"].endswith("in.jsonl:1001")
+    assert not (tmp_path / ".out.jsonl.cleaner-journal").exists()  # finished: nothing to resume

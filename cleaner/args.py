@@ -1,0 +1,192 @@
+"""The command line's options: `clean`, `learn` and `explain`, and the parsers of their values."""
+
+from __future__ import annotations
+
+import argparse
+
+from .config import KINDS, MAX_SIZE, MODES
+from .pool import DEFAULT_TIMEOUT
+
+__all__ = ["build_parser"]
+
+PROG = "cleaner"
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--mode", choices=MODES, default="default", help="how much to remove (default: %(default)s)"
+    )
+    p.add_argument(
+        "--kind",
+        choices=KINDS,
+        default="auto",
+        help="input kind; auto: from the suffix, field or first bytes",
+    )
+    for name, default in (("text", "text"), ("html", "html"), ("id", "id"), ("url", "url"), ("site", "site")):
+        p.add_argument(
+            f"--{name}-field",
+            default=default,
+            metavar="F",
+            help=f"JSONL/Parquet {name} field (default: %(default)s)",
+        )
+    p.add_argument(
+        "--html-fast",
+        action="store_true",
+        help="HTML without trafilatura: our own density extractor, ~10x the pages per second",
+    )
+    p.add_argument(
+        "--max-size",
+        type=_size,
+        default=MAX_SIZE,
+        metavar="BYTES",
+        help="refuse a document (file, JSONL line, WARC payload) larger than this, as an error "
+        "record; suffixes K, M, G; 0: no limit (default: 32M)",
+    )
+    p.add_argument(
+        "--stdin-format",
+        choices=("text", "jsonl"),
+        default="text",
+        help="what '-' reads: one document, or JSONL records (default: %(default)s)",
+    )
+
+
+def _size(value: str) -> int:
+    """'32M' -> 32_000_000 (decimal units, as the progress bar shows); '0' is no limit."""
+    units = {"K": 10**3, "M": 10**6, "G": 10**9}
+    text = value.strip().upper().removesuffix("B")
+    scale = units.get(text[-1:], 1)
+    try:
+        n = float(text[:-1] if scale > 1 else text) * scale
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (e.g. 32M, 500K, 0)") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be >= 0")
+    return int(n)
+
+
+def _seconds(value: str) -> float:
+    n = float(value)
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be >= 0 (0: no limit)")
+    return n
+
+
+def _positive(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Strip boilerplate from scraped news text and explain every removal."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    clean = sub.add_parser(
+        "clean",
+        help="clean files, directories or stdin",
+        description="Clean documents. Output mirrors input: `clean a/ -o b/` writes b/<same relative "
+        "name> (HTML input as <name>.txt, WARC as JSONL); JSONL and Parquet keep every field, with "
+        "the text field replaced and `removed` and `repairs` added. Without -o, results go to stdout. "
+        "An interrupted run (Ctrl-C, kill) resumes when the same command is run again.",
+    )
+    clean.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory, or '-' for stdin")
+    clean.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="output directory; a file name when the only input is a file or '-' and OUT is "
+        "not an existing directory (nor ends with '/'); its suffix picks the format "
+        "(.jsonl, .jsonl.gz, .jsonl.zst, .parquet)",
+    )
+    clean.add_argument("--errors", metavar="FILE", help="also write failed records here as JSON lines")
+    clean.add_argument(
+        "--removed",
+        metavar="FILE",
+        help="write removals and repairs here (JSON lines) instead of into each record",
+    )
+    clean.add_argument(
+        "--profile", metavar="PROFILE", help="remove the site boilerplate learned by `cleaner learn`"
+    )
+    clean.add_argument(
+        "-w",
+        "--workers",
+        type=_positive,
+        default=None,
+        help="worker processes (default: the cores available)",
+    )
+    bar = clean.add_mutually_exclusive_group()
+    bar.add_argument(
+        "--progress", action="store_true", default=None, help="show a progress bar even when piped"
+    )
+    bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show a progress bar")
+    clean.add_argument(
+        "--checkpoint-every",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="how often the resume journal is brought up to date (default: %(default)s)",
+    )
+    clean.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help="the most CPU time one document may take; past it the document is an error record "
+        "and the run goes on (0: no limit; default: %(default)s)",
+    )
+    clean.add_argument(
+        "-q", "--quiet", action="store_true", help="no summary at the end (errors still shown)"
+    )
+    _add_common(clean)
+    clean.set_defaults(subparser=clean)
+
+    learn = sub.add_parser(
+        "learn",
+        help="learn the lines each site repeats, for `clean --profile`",
+        description="Count, per site (the site field, else the URL's host), in how many documents "
+        "each normalised line occurs; write the lines above the thresholds as hashes to PROFILE.",
+    )
+    learn.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory, or '-' for stdin")
+    learn.add_argument("-o", "--output", required=True, metavar="PROFILE", help="the profile file to write")
+    learn.add_argument(
+        "--min-docs", type=_positive, default=3, help="documents a line must be in (default: 3)"
+    )
+    learn.add_argument(
+        "--min-share",
+        type=float,
+        default=0.05,
+        help="share of its site's documents it must be in (default: 0.05)",
+    )
+    learn.add_argument(
+        "--max-sites",
+        type=_positive,
+        default=3,
+        help="a line in this many sites is shared text, not boilerplate",
+    )
+    learn.add_argument(
+        "--budget", type=_positive, default=2_000_000, help="line counts held in memory at once"
+    )
+    learn.add_argument("--show", type=int, default=10, metavar="N", help="print the N sites with most lines")
+    _add_common(learn)
+    learn.set_defaults(subparser=learn)
+
+    explain = sub.add_parser(
+        "explain",
+        help="show what would be removed or repaired, and why",
+        description="Print the document with every line: kept lines plain, removed lines marked "
+        "'- ...  [reason/rule]'; then the repairs and the metadata.",
+    )
+    explain.add_argument("file", metavar="FILE", help="a .txt/.html/.jsonl file, or '-' for stdin")
+    explain.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour removed lines (auto: on a terminal)",
+    )
+    explain.add_argument("--profile", metavar="PROFILE", help="also mark the learned site boilerplate")
+    _add_common(explain)
+    explain.set_defaults(subparser=explain)
+    return parser
