@@ -58,9 +58,12 @@ _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f
 # C1 controls are what mojibake read as Latin-1 is made of ("â\x80\x99"): ftfy needs them,
 # so they go only after ftfy has had its turn.
 _C1 = re.compile("[\x80-\x9f]")
+# A lone surrogate is not a character (JSON "\\udc80", a "surrogateescape" decode): UTF-8
+# cannot encode it, so it becomes U+FFFD, as an undecodable byte does in decode.py.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Everything `_invisible` or the C1 rule could act on: one class scan says whether to look.
 _NBSP_ONLY = {"\u00a0"}
-_ODD = re.compile("[\r\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\xa0]")
+_ODD = re.compile("[\r\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\xa0\ud800-\udfff]")
 _NBSP = "\u00a0"
 _CR = re.compile(r"\r\n?")
 
@@ -130,6 +133,8 @@ def _invisible(text: str, out: list[Repair]) -> str:
         text = _sub_counted(_CR, "\n", text, "newline", out)
     if _INVISIBLE.search(text):
         text = _sub_counted(_INVISIBLE, "", text, "invisible", out)
+    if _SURROGATE.search(text):
+        text = _sub_counted(_SURROGATE, "\ufffd", text, "lone-surrogate", out)
     return text
 
 
