@@ -145,9 +145,26 @@ def _nbsp(text: str, out: list[Repair]) -> str:
     return text
 
 
+REPAIR_PASSES = 4  # a repair can reveal another; hostile nesting deeper than this stays
+
+
 def repair_text(text: str) -> tuple[str, list[Repair]]:
-    """Repair `text`; return the new text and the repairs made, each with its rule id."""
+    """Repair `text`; return the new text and the repairs made, each with its rule id.
+
+    Repeated until nothing changes (clean text: one pass), because one repair can reveal
+    another: Greek mojibake inside a line of Latin mojibake stops ftfy until the lossy
+    Greek rule has run; an entity can spell out mojibake or a tag. Without this a second
+    run would repair more: not idempotent."""
     out: list[Repair] = []
+    for _ in range(REPAIR_PASSES):
+        fixed = _repair_once(text, out)
+        if fixed == text:
+            break
+        text = fixed
+    return text, out
+
+
+def _repair_once(text: str, out: list[Repair]) -> str:
     odd = set(_ODD.findall(text))  # which odd characters occur (they are few): one class scan
     if odd - _NBSP_ONLY:
         text = _invisible(text, out)
@@ -166,7 +183,7 @@ def repair_text(text: str) -> tuple[str, list[Repair]]:
         text = _nbsp(text, out)
     if "&" in text or "<" in text:
         text = _markup(text, out)
-    return text, out
+    return text
 
 
 def repair(text: str) -> str:

@@ -37,3 +37,53 @@ def test_repair_replaces_lone_surrogates() -> None:
     assert text == "Caf\ufffd au lait \ufffd."
     assert [(r.rule, r.count) for r in repairs] == [("lone-surrogate", 1), ("lone-surrogate", 1)]
     assert cleaner.repair(text) == text
+
+
+BROKEN_MARKED_SECTION = "<html><head><title>Broken <![enurl x]> page" + (
+    "<p>The council met on Monday to discuss the new bridge over the river and its budget.</p>" * 5
+)
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_page_that_html_parser_rejects_is_still_cleaned(fast: bool) -> None:
+    """fuzz (jsonl, html field): a page Lexbor reads as empty goes to beautifulsoup4's
+    html.parser, which rejects an unknown marked section ("<![enurl"): bs4 raised
+    ParserRejectedMarkup out of clean()."""
+    result = cleaner.Cleaner(html_fast=fast).clean(BROKEN_MARKED_SECTION, kind="html")
+    assert "discuss the new bridge" in result.text
+
+
+def test_metadata_value_that_html_parser_rejects() -> None:
+    """The same refusal in a metadata value with markup in it (meta.strip_markup)."""
+    page = (
+        '<html><head><meta property="og:title" content="A &lt;![enurl x]&gt; title"></head>'
+        "<body><p>The council met on Monday to discuss the new bridge.</p></body></html>"
+    )
+    assert "title" in cleaner.clean(page, kind="html").metadata["title"]
+
+
+def test_repair_reaches_a_fixed_point_when_one_repair_reveals_another() -> None:
+    """property (repair idempotence): Greek mojibake ("β€”") on a line of Latin-1 mojibake
+    ("â€™") stopped ftfy; the lossy Greek rule then fixed the dash, and only a second
+    repair fixed the apostrophe."""
+    once = cleaner.repair("The river\u00e2\u20ac\u2122s bank \u03b2\u20ac\u201d and more")
+    assert once == "The river\u2019s bank \u2014 and more"
+    assert cleaner.repair(once) == once
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="design limit: a document's rule packs are picked by its stopwords, and removing "
+    "lines can change the pick (here, below the minimum count: every pack), so a second run "
+    "may apply a language's regexes the first did not",
+)
+def test_idempotent_when_removals_change_the_detected_language() -> None:
+    """fuzz (text, idempotence): found as a mix of German navigation in an English page."""
+    doc = (
+        "Zum Inhalt springen\n"
+        "The council said that the old bridge would open again in the spring, after two years of repairs.\n"
+        "Also read\n"
+        "Why the mayor is proud that the town has been rebuilt and that it was done with care\n"
+    )
+    once = cleaner.clean(doc, kind="text").text
+    assert cleaner.clean(once, kind="text").text == once
