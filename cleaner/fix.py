@@ -157,17 +157,20 @@ def repair_text(text: str) -> tuple[str, list[Repair]]:
     run would repair more: not idempotent."""
     out: list[Repair] = []
     for _ in range(REPAIR_PASSES):
-        fixed = _repair_once(text, out)
-        if fixed == text:
+        text, again = _repair_once(text, out)
+        if not again:
             break
-        text = fixed
     return text, out
 
 
-def _repair_once(text: str, out: list[Repair]) -> str:
+def _repair_once(text: str, out: list[Repair]) -> tuple[str, bool]:
+    """One pass; True when a repair that can reveal another changed the text. (Newlines,
+    invisible characters and NBSP cannot: every stage that could act on their result runs
+    after them; most repaired documents need no second pass.)"""
     odd = set(_ODD.findall(text))  # which odd characters occur (they are few): one class scan
     if odd - _NBSP_ONLY:
         text = _invisible(text, out)
+    settled = text
     if not text.isascii():
         if _LOSSY_LATIN_GATE.search(text):
             for pattern, repl, rule in _LOSSY_LATIN:
@@ -176,14 +179,21 @@ def _repair_once(text: str, out: list[Repair]) -> str:
             text = _ftfy(text, out)
         if odd and _C1.search(text):
             text = _sub_counted(_C1, "", text, "invisible", out)
+        # NBSP after ftfy ("à" read as cp1252 is "Ã" + NBSP, which ftfy must see intact),
+        # before the lossy Greek rules, which look for a lone "β" between spaces.
+        changed = text != settled
+        text = settled = _nbsp(text, out)
         if "β" in text and not _GREEK_LETTERS.search(text):
             for pattern, repl, rule in _LOSSY_GREEK:
                 text = _sub_counted(pattern, repl, text, rule, out)
-        # NBSP last: "à" read as cp1252 is "Ã" + NBSP, which ftfy must see intact.
-        text = _nbsp(text, out)
+        changed = changed or text != settled
+    else:
+        changed = False
     if "&" in text or "<" in text:
+        before = text
         text = _markup(text, out)
-    return text
+        changed = changed or text != before
+    return text, changed
 
 
 def repair(text: str) -> str:

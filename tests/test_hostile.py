@@ -87,3 +87,11 @@ def test_idempotent_when_removals_change_the_detected_language() -> None:
     )
     once = cleaner.clean(doc, kind="text").text
     assert cleaner.clean(once, kind="text").text == once
+
+
+def test_lone_beta_between_no_break_spaces_is_repaired_in_one_run() -> None:
+    """NBSP became a space only after the lossy Greek rules had looked for a lone "β"
+    between spaces, so a second repair changed "met β and" again."""
+    once = cleaner.repair("The two sides met\u00a0\u03b2\u00a0and talked for an hour.")
+    assert once == "The two sides met \u2014 and talked for an hour."
+    assert cleaner.repair(once) == once
