@@ -95,3 +95,14 @@ def test_lone_beta_between_no_break_spaces_is_repaired_in_one_run() -> None:
     once = cleaner.repair("The two sides met\u00a0\u03b2\u00a0and talked for an hour.")
     assert once == "The two sides met \u2014 and talked for an hour."
     assert cleaner.repair(once) == once
+
+
+@pytest.mark.parametrize("space", ["\u1680", "\u2009", "\u202f", "\u3000", "\u00a0", "\u2028"])
+def test_trigger_next_to_unicode_white_space_is_found_the_same_way_twice(space: str) -> None:
+    """property (idempotence): a trigger word after (or before) white space that is not
+    ASCII was missed by the trigger scan, and found once the line had been stripped."""
+    cl = cleaner.Cleaner(cleaner.Config(kind="text", repair=False))  # NBSP stays as it is
+    for doc in [f"shareshareshareshare\n{space}shareshare", f"Facebook Twitter{space}\nEmail"]:
+        once = cl.clean(doc).text
+        assert cl.clean(once).text == once
+        assert once == ""

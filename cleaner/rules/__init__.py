@@ -37,6 +37,12 @@ EXACT_MAX = 90  # longer lines are never looked up as whole-line phrases
 # Document bytes for trigger search: ASCII lower-cased, ASCII punctuation as spaces,
 # newlines kept (so a hit maps to its line), non-ASCII bytes untouched.
 WORD_TABLE = bytes(b if chr(b).isalnum() or b >= 0x80 or b == 10 else 0x20 for b in range(256)).lower()
+# Non-ASCII white space (what str.strip() strips: NBSP, U+2000-200A, narrow NBSP before a
+# French colon, ideographic space, ...) as spaces of the same byte length, so a trigger
+# next to it is found (and found the same way once the line is stripped: idempotence).
+_UNICODE_SPACE = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+_SPACE_2 = re.compile(b"\xc2[\x85\xa0]")
+_SPACE_3 = re.compile(b"\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +118,8 @@ class RuleSet:
         if self.automaton is None:
             return {}
         buf = b"\n" + text.encode("utf-8", "surrogatepass").translate(WORD_TABLE) + b"\n"
+        if not text.isascii() and _UNICODE_SPACE.search(text):
+            buf = _SPACE_3.sub(b"   ", _SPACE_2.sub(b"  ", buf))
         # Newlines read as spaces: one pattern a word instead of four (" w ", "\\nw\\n", ...);
         # offsets are unchanged, so a hit still maps to its line through `buf`.
         hits = self.automaton.find_matches_as_indexes(buf.replace(b"\n", b" "), overlapping=True)
