@@ -164,9 +164,9 @@ def repair_text(text: str) -> tuple[str, list[Repair]]:
 
 
 def _repair_once(text: str, out: list[Repair]) -> tuple[str, bool]:
-    """One pass; True when a repair that can reveal another changed the text. (Newlines,
-    invisible characters and NBSP cannot: every stage that could act on their result runs
-    after them; most repaired documents need no second pass.)"""
+    """One pass; True when a repair that can reveal another changed the text. (Newlines
+    and invisible characters cannot: every stage that could act on their result runs after
+    them; NBSP only on a line ftfy looked at. Most repaired documents need one pass.)"""
     odd = set(_ODD.findall(text))  # which odd characters occur (they are few): one class scan
     if odd - _NBSP_ONLY:
         text = _invisible(text, out)
@@ -175,14 +175,18 @@ def _repair_once(text: str, out: list[Repair]) -> tuple[str, bool]:
         if _LOSSY_LATIN_GATE.search(text):
             for pattern, repl, rule in _LOSSY_LATIN:
                 text = _sub_counted(pattern, repl, text, rule, out)
-        if _MOJIBAKE_GATE.search(text):
+        consulted = _MOJIBAKE_GATE.search(text) is not None
+        if consulted:
             text = _ftfy(text, out)
         if odd and _C1.search(text):
             text = _sub_counted(_C1, "", text, "invisible", out)
         # NBSP after ftfy ("à" read as cp1252 is "Ã" + NBSP, which ftfy must see intact),
-        # before the lossy Greek rules, which look for a lone "β" between spaces.
+        # before the lossy Greek rules, which look for a lone "β" between spaces. ftfy's
+        # verdict on a line can change once its NBSP is a space: then it is asked again.
         changed = text != settled
+        with_nbsp = text
         text = settled = _nbsp(text, out)
+        changed = changed or (consulted and text != with_nbsp)
         if "β" in text and not _GREEK_LETTERS.search(text):
             for pattern, repl, rule in _LOSSY_GREEK:
                 text = _sub_counted(pattern, repl, text, rule, out)

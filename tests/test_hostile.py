@@ -106,3 +106,10 @@ def test_trigger_next_to_unicode_white_space_is_found_the_same_way_twice(space: 
         once = cl.clean(doc).text
         assert cl.clean(once).text == once
         assert once == ""
+
+
+def test_ftfy_is_asked_again_once_its_line_has_no_nbsp() -> None:
+    """fuzz (text, idempotence): ftfy left a line with an NBSP alone, and fixed the same
+    line once repair had made the NBSP a space, so a second repair changed it."""
+    once = cleaner.repair("Voil\ufffd!\ufffd\u00a0, c\u00e2\u20ac\ufffd.")
+    assert cleaner.repair(once) == once
