@@ -41,7 +41,7 @@ _LOSSY_LATIN_GATE = re.compile(r"â(?:€|\(TM\)|\")")
 
 # UTF-8 punctuation read as Greek (ISO-8859-7 / cp1253): E2 is "β". With cp1253 the
 # next bytes survive as "€" + one more; with ISO-8859-7 the C1 bytes are dropped and a
-# lone "β" is all that is left. Only applied when the text has no other Greek letters.
+# lone "β" is all that is left. Only applied to lines with no other Greek letters.
 _GREEK_LETTERS = re.compile("[\u0370-\u03af\u03b1\u03b3-\u03ff\u1f00-\u1fff]")
 _LOSSY_GREEK = [
     (re.compile('β€[”"]'), "\u2014", "lossy-greek-emdash"),
@@ -82,13 +82,15 @@ Replacement = str | Callable[[re.Match[str]], str]
 
 
 def _sub_counted(pattern: re.Pattern[str], repl: Replacement, text: str, rule: str, out: list[Repair]) -> str:
-    """Substitute and record one Repair per distinct (before, after) pair, with its count."""
+    """Substitute and record one Repair per distinct (before, after) pair, with its count
+    (a match replaced by itself is no repair)."""
     seen: dict[tuple[str, str], int] = {}
 
     def record(m: re.Match[str]) -> str:
         after = repl if isinstance(repl, str) else repl(m)
-        key = (m.group(0), after)
-        seen[key] = seen.get(key, 0) + 1
+        if after != m.group(0):  # "&bogus;" unescapes to itself: nothing was repaired
+            key = (m.group(0), after)
+            seen[key] = seen.get(key, 0) + 1
         return after
 
     new = pattern.sub(record, text)
@@ -108,6 +110,26 @@ def _ftfy(text: str, out: list[Repair]) -> str:
                 lines[i] = fixed
                 changed = True
     return "\n".join(lines) if changed else text
+
+
+def _lossy_greek(text: str, out: list[Repair]) -> str:
+    """The lossy Greek rules on the lines that hold no other Greek letters (a line that does
+    is Greek, not mojibake). Judged per line, not per document, so that removing one line
+    never changes how another is repaired: a second run must not repair more."""
+    if not _GREEK_LETTERS.search(text):
+        for pattern, repl, rule in _LOSSY_GREEK:
+            text = _sub_counted(pattern, repl, text, rule, out)
+        return text
+    lines = text.split("\n")
+    greek = [_GREEK_LETTERS.search(line) is not None for line in lines]
+    masked = "\n".join(
+        "" if g else line for line, g in zip(lines, greek, strict=True)
+    )  # rules are line-local
+    for pattern, repl, rule in _LOSSY_GREEK:
+        masked = _sub_counted(pattern, repl, masked, rule, out)
+    return "\n".join(
+        line if g else new for line, new, g in zip(lines, masked.split("\n"), greek, strict=True)
+    )
 
 
 def _unescape(m: re.Match[str]) -> str:
@@ -187,9 +209,8 @@ def _repair_once(text: str, out: list[Repair]) -> tuple[str, bool]:
         with_nbsp = text
         text = settled = _nbsp(text, out)
         changed = changed or (consulted and text != with_nbsp)
-        if "β" in text and not _GREEK_LETTERS.search(text):
-            for pattern, repl, rule in _LOSSY_GREEK:
-                text = _sub_counted(pattern, repl, text, rule, out)
+        if "β" in text:
+            text = _lossy_greek(text, out)
         changed = changed or text != settled
     else:
         changed = False

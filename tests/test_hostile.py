@@ -113,3 +113,21 @@ def test_ftfy_is_asked_again_once_its_line_has_no_nbsp() -> None:
     line once repair had made the NBSP a space, so a second repair changed it."""
     once = cleaner.repair("Voil\ufffd!\ufffd\u00a0, c\u00e2\u20ac\ufffd.")
     assert cleaner.repair(once) == once
+
+
+def test_lossy_greek_is_judged_per_line() -> None:
+    """property (idempotence): a Greek sign that ftfy made on one line ("www.Î\\x85" ->
+    "www.΅") kept the lossy Greek rules off the whole document; once that line had been
+    removed (a bare URL), the second run repaired "β€”" on another line."""
+    doc = "www.\u00ce\x85\n\u03b2\u20ac\u201d"
+    once = cleaner.clean(doc, kind="text").text
+    assert cleaner.clean(once, kind="text").text == once
+    mixed = "Η αγορά β€” της πόλης\nThe market β€” of the town"
+    assert cleaner.repair(mixed) == "Η αγορά β€” της πόλης\nThe market — of the town"
+
+
+def test_an_entity_that_unescapes_to_itself_is_no_repair() -> None:
+    """ "&Gamble;" is entity-shaped but names nothing: recorded as a repair of itself (three
+    times), so clean text came out with repairs."""
+    result = cleaner.clean("Procter&Gamble; shares rose after the results were published.", kind="text")
+    assert result.repairs == []
