@@ -41,7 +41,7 @@ _WHATWG_ALIASES: dict[str, str] = {
 # long scripts and comments first, so look a little further.
 _SNIFF_BYTES = 4096
 _META_CHARSET = re.compile(
-    rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_\-.:]+)""",
+    rb"""<meta\b[^<>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_\-.:]+)""",
     re.IGNORECASE,
 )
 _XML_DECL = re.compile(rb"""^\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9_\-.:]+)""", re.IGNORECASE)

@@ -233,11 +233,10 @@ def _containers(found: list[Any]) -> set[int]:
 def rescue(html: str) -> list[HtmlBlock]:
     """Blocks of a document Lexbor reads as empty, through beautifulsoup4's lenient parser
     (furniture by tag and by name goes, as in the DOM pass)."""
-    from bs4 import BeautifulSoup
-
     from .dom import name_verdict
+    from .dom import soup as lenient_soup
 
-    soup = BeautifulSoup(html, "html.parser")
+    soup = lenient_soup(html)
     for junk in soup(["script", "style", "noscript", "template", "nav", "aside", "footer", "form"]):
         junk.decompose()
     for el in soup.find_all(True):

@@ -34,9 +34,25 @@ __all__ = [
     "name_verdict",
     "parse",
     "prune",
+    "soup",
     "strip_never_text",
     "verdict",
 ]
+
+
+def soup(markup: str) -> Any:
+    """beautifulsoup4's lenient parse (html.parser) of a fragment or a broken page.
+
+    html.parser still refuses a few things (a marked section it does not know, "<![foo ");
+    bs4 then raises ParserRejectedMarkup. The retry reads every "<!" as text: a page is
+    never an exception."""
+    from bs4 import BeautifulSoup
+    from bs4.exceptions import ParserRejectedMarkup
+
+    try:
+        return BeautifulSoup(markup, "html.parser")
+    except ParserRejectedMarkup:
+        return BeautifulSoup(markup.replace("<!", "&lt;!"), "html.parser")
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,7 @@ _LOSSY_LATIN_GATE = re.compile(r"â(?:€|\(TM\)|\")")
 
 # UTF-8 punctuation read as Greek (ISO-8859-7 / cp1253): E2 is "β". With cp1253 the
 # next bytes survive as "€" + one more; with ISO-8859-7 the C1 bytes are dropped and a
-# lone "β" is all that is left. Only applied when the text has no other Greek letters.
+# lone "β" is all that is left. Only applied to lines with no other Greek letters.
 _GREEK_LETTERS = re.compile("[\u0370-\u03af\u03b1\u03b3-\u03ff\u1f00-\u1fff]")
 _LOSSY_GREEK = [
     (re.compile('β€[”"]'), "\u2014", "lossy-greek-emdash"),
@@ -63,10 +63,13 @@ _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f
 # C1 controls are what mojibake read as Latin-1 is made of ("â\x80\x99"): ftfy needs them,
 # so they go only after ftfy has had its turn.
 _C1 = re.compile("[\x80-\x9f]")
+# A lone surrogate is not a character (JSON "\\udc80", a "surrogateescape" decode): UTF-8
+# cannot encode it, so it becomes U+FFFD, as an undecodable byte does in decode.py.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Everything `_invisible` or the C1 rule could act on: one class scan says whether to look.
 _NBSP_ONLY = frozenset("\u00a0")
 _NONE: frozenset[str] = frozenset()
-_ODD = re.compile("[\r\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\xa0]")
+_ODD = re.compile("[\r\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\xa0\ud800-\udfff]")
 _NBSP = "\u00a0"
 _CR = re.compile(r"\r\n?")
 
@@ -85,13 +88,15 @@ Replacement = str | Callable[[re.Match[str]], str]
 
 
 def _sub_counted(pattern: re.Pattern[str], repl: Replacement, text: str, rule: str, out: list[Repair]) -> str:
-    """Substitute and record one Repair per distinct (before, after) pair, with its count."""
+    """Substitute and record one Repair per distinct (before, after) pair, with its count
+    (a match replaced by itself is no repair)."""
     seen: dict[tuple[str, str], int] = {}
 
     def record(m: re.Match[str]) -> str:
         after = repl if isinstance(repl, str) else repl(m)
-        key = (m.group(0), after)
-        seen[key] = seen.get(key, 0) + 1
+        if after != m.group(0):  # "&bogus;" unescapes to itself: nothing was repaired
+            key = (m.group(0), after)
+            seen[key] = seen.get(key, 0) + 1
         return after
 
     new = pattern.sub(record, text)
@@ -111,6 +116,26 @@ def _ftfy(text: str, out: list[Repair]) -> str:
                 lines[i] = fixed
                 changed = True
     return "\n".join(lines) if changed else text
+
+
+def _lossy_greek(text: str, out: list[Repair]) -> str:
+    """The lossy Greek rules on the lines that hold no other Greek letters (a line that does
+    is Greek, not mojibake). Judged per line, not per document, so that removing one line
+    never changes how another is repaired: a second run must not repair more."""
+    if not _GREEK_LETTERS.search(text):
+        for pattern, repl, rule in _LOSSY_GREEK:
+            text = _sub_counted(pattern, repl, text, rule, out)
+        return text
+    lines = text.split("\n")
+    greek = [_GREEK_LETTERS.search(line) is not None for line in lines]
+    masked = "\n".join(
+        "" if g else line for line, g in zip(lines, greek, strict=True)
+    )  # rules are line-local
+    for pattern, repl, rule in _LOSSY_GREEK:
+        masked = _sub_counted(pattern, repl, masked, rule, out)
+    return "\n".join(
+        line if g else new for line, new, g in zip(lines, masked.split("\n"), greek, strict=True)
+    )
 
 
 def _unescape(m: re.Match[str]) -> str:
@@ -138,6 +163,8 @@ def _invisible(text: str, out: list[Repair]) -> str:
         text = _sub_counted(_CR, "\n", text, "newline", out)
     if _INVISIBLE.search(text):
         text = _sub_counted(_INVISIBLE, "", text, "invisible", out)
+    if _SURROGATE.search(text):
+        text = _sub_counted(_SURROGATE, "\ufffd", text, "lone-surrogate", out)
     return text
 
 
@@ -166,28 +193,58 @@ def _has_mojibake(text: str) -> bool:
     return any(lead in text and gate.search(text) for lead, gate in _LEAD_GATES)
 
 
+REPAIR_PASSES = 4  # a repair can reveal another; hostile nesting deeper than this stays
+
+
 def repair_text(text: str) -> tuple[str, list[Repair]]:
-    """Repair `text`; return the new text and the repairs made, each with its rule id."""
+    """Repair `text`; return the new text and the repairs made, each with its rule id.
+
+    Repeated until nothing changes (clean text: one pass), because one repair can reveal
+    another: Greek mojibake inside a line of Latin mojibake stops ftfy until the lossy
+    Greek rule has run; an entity can spell out mojibake or a tag. Without this a second
+    run would repair more: not idempotent."""
     out: list[Repair] = []
+    for _ in range(REPAIR_PASSES):
+        text, again = _repair_once(text, out)
+        if not again:
+            break
+    return text, out
+
+
+def _repair_once(text: str, out: list[Repair]) -> tuple[str, bool]:
+    """One pass; True when a repair that can reveal another changed the text. (Newlines
+    and invisible characters cannot: every stage that could act on their result runs after
+    them; NBSP only on a line ftfy looked at. Most repaired documents need one pass.)"""
     odd = _odd_chars(text)
     if odd - _NBSP_ONLY:
         text = _invisible(text, out)
+    settled = text
     if not text.isascii():
         if _LOSSY_LATIN_GATE.search(text):
             for pattern, repl, rule in _LOSSY_LATIN:
                 text = _sub_counted(pattern, repl, text, rule, out)
-        if _has_mojibake(text):
+        consulted = _has_mojibake(text)
+        if consulted:
             text = _ftfy(text, out)
         if any("\x80" <= c <= "\x9f" for c in odd):
             text = _sub_counted(_C1, "", text, "invisible", out)
-        if "β" in text and not _GREEK_LETTERS.search(text):
-            for pattern, repl, rule in _LOSSY_GREEK:
-                text = _sub_counted(pattern, repl, text, rule, out)
-        # NBSP last: "à" read as cp1252 is "Ã" + NBSP, which ftfy must see intact.
-        text = _nbsp(text, out)
+        # NBSP after ftfy ("à" read as cp1252 is "Ã" + NBSP, which ftfy must see intact),
+        # before the lossy Greek rules, which look for a lone "β" between spaces. ftfy's
+        # verdict on a line can change once its NBSP is a space: then it is asked again.
+        changed = text != settled
+        with_nbsp = text
+        text = settled = _nbsp(text, out)
+        changed = changed or (consulted and text != with_nbsp)
+        if "β" in text:
+            text = _lossy_greek(text, out)
+        changed = changed or text != settled
+    else:
+        changed = False
     if "&" in text or "<" in text:
+        before = text
         text = _markup(text, out)
-    return text, out
+        changed = changed or text != before
+    return text, changed
 
 
 def repair(text: str) -> str:

@@ -58,7 +58,7 @@ _LD_KEYS = {
 _ARTICLE_TYPES = ("Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "Report", "WebPage")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TAG_LIKE = re.compile(r"<[a-zA-Z/!]")
-_TITLE_SPLIT = re.compile(r"\s+[|–—·:»-]\s+")
+_TITLE_SPLIT = re.compile(r"(?<!\s)\s+[|–—·:»-]\s+")  # (?<!\s): one try per run of spaces
 _LANG = re.compile(r"[a-zA-Z]{2,3}(?=$|[-_])")
 
 
@@ -67,9 +67,9 @@ def strip_markup(value: str) -> str:
     if "&" in value:
         value = html.unescape(value)
     if _TAG_LIKE.search(value):
-        from bs4 import BeautifulSoup
+        from .dom import soup
 
-        value = BeautifulSoup(value, "html.parser").get_text(" ")
+        value = soup(value).get_text(" ")
     return " ".join(value.split())
 
 

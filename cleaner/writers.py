@@ -118,7 +118,14 @@ def jsonl_output(
 
 
 def json_line(obj: dict[str, Any]) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+    """One JSON line, UTF-8. A field the cleaner passes through untouched may hold a lone
+    surrogate (read from a "\\udc80" escape), which UTF-8 cannot encode: such a record
+    is written with ASCII escapes, which give back exactly what was read."""
+    line = json.dumps(obj, ensure_ascii=False, default=str) + "\n"
+    try:
+        return line.encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(obj, ensure_ascii=True, default=str) + "\n").encode("ascii")
 
 
 def doc_text(result: Result) -> str:
