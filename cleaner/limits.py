@@ -101,6 +101,8 @@ def binary_kind(data: bytes) -> str | None:
 def check_text(text: str) -> None:
     """Refuse decoded content that is mostly control characters: binary data, not text."""
     head = text[:_SNIFF]
+    if head.replace("\n", " ").replace("\t", " ").isprintable():  # no control character at all
+        return
     controls = len(_CONTROLS.findall(head))
     if len(head) >= 64 and controls > BINARY_SHARE * len(head):
         raise InputError(f"binary data, not text ({controls / len(head):.0%} control characters); skipped")

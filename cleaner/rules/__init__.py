@@ -37,13 +37,6 @@ EXACT_MAX = 90  # longer lines are never looked up as whole-line phrases
 # Document bytes for trigger search: ASCII lower-cased, ASCII punctuation as spaces,
 # newlines kept (so a hit maps to its line), non-ASCII bytes untouched.
 WORD_TABLE = bytes(b if chr(b).isalnum() or b >= 0x80 or b == 10 else 0x20 for b in range(256)).lower()
-# Non-ASCII white space (what str.split() splits on: NBSP, U+2000-200A, the narrow NBSP
-# before a French colon, ideographic space, ...) as spaces of the same byte length, so a
-# trigger next to it is found. Found on the UTF-8 bytes: the General Punctuation ones by a
-# regex with a literal prefix, the rest by `in` (a class scan of the text cost ~4 % of
-# cleaning). The lines come stripped, so one at a line's end is already gone.
-_SPACE_E2 = re.compile(b"\xe2\x80[\x80-\x8a\xa8\xa9\xaf]")
-_SPACES = (b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a\x80", b"\xe2\x81\x9f", b"\xe3\x80\x80")
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +135,6 @@ class RuleSet:
             return {}
         text = "\n".join(lines)
         buf = b"\n" + text.encode("utf-8", "surrogatepass").translate(WORD_TABLE) + b"\n"
-        if not text.isascii():
-            buf = _as_spaces(buf)
         # Newlines read as spaces: one pattern a word instead of four (" w ", "\\nw\\n", ...);
         # offsets are unchanged, so a hit still maps to its line through `buf`.
         hits = self.automaton.find_matches_as_indexes(buf.replace(b"\n", b" "), overlapping=True)
@@ -187,16 +178,6 @@ class RuleSet:
             if width <= entry[1]:  # a long line only for the triggers of long-line rules
                 out.setdefault(line, []).extend(entry[0])
         return out
-
-
-def _as_spaces(buf: bytes) -> bytes:
-    """Non-ASCII white space in the trigger buffer as ASCII spaces (same byte length)."""
-    if b"\xe2\x80" in buf:
-        buf = _SPACE_E2.sub(b"   ", buf)
-    for space in _SPACES:
-        if space in buf:
-            buf = buf.replace(space, b" " * len(space))
-    return buf
 
 
 def _lines_with(text: str, literal: str) -> list[int]:
