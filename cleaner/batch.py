@@ -34,7 +34,7 @@ from .io import Fields, ReadError, Record, Source, Unit, unit_record
 from .model import Result
 from .pipeline import Cleaner
 from .pool import DEFAULT_TIMEOUT, Limiter, Pool, RecordTimeout, unit_where
-from .writers import doc_text, json_line, jsonl_output
+from .writers import doc_text, json_line, jsonl_output, warc_output
 
 __all__ = ["DEFAULT_TIMEOUT", "Job", "Outcome", "Stats", "clean_units", "default_workers", "run_batches"]
 
@@ -131,6 +131,8 @@ def _render(record: Record, result: Result, out: str, job: Job) -> Any:
         return doc_text(result).encode("utf-8")
     if out == "jsonl":
         return json_line(jsonl_output(record, result, job.fields, not job.side_removed))
+    if out in ("warc", "warc.gz"):
+        return warc_output(record, result, compress=out == "warc.gz")
     if record.original is None:  # stdout
         return ("doc", doc_text(result).encode("utf-8"))
     return ("rec", json_line(jsonl_output(record, result, job.fields, not job.side_removed)))

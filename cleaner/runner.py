@@ -261,7 +261,7 @@ class CleanRun:
         if state.out != "stdout":
             try:
                 writer = self._writer(state)
-                if self.journal is not None and state.out in ("jsonl", "parquet"):
+                if self.journal is not None and state.out in ("jsonl", "parquet", "warc", "warc.gz"):
                     # Journal the final length before the rename: a run killed between the
                     # two finishes the rename on resume instead of redoing the source.
                     pos = writer.checkpoint(sync=True)

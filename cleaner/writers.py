@@ -13,10 +13,12 @@ frame still decompresses as one stream.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import gzip
 import json
 import os
 import shutil
+import uuid
 from pathlib import Path, PurePath
 from typing import IO, Any
 
@@ -78,10 +80,14 @@ def atomic_write(dest: Path, data: bytes) -> None:
 
 
 def output_format(dest: PurePath) -> str:
-    """The writer a destination name asks for: "jsonl", "parquet" or "doc"."""
+    """The writer a destination name asks for: "jsonl", "parquet", "warc", "warc.gz" or "doc"."""
     name = dest.name.lower()
     if name.endswith(".parquet"):
         return "parquet"
+    if name.endswith(".warc.gz"):
+        return "warc.gz"
+    if name.endswith(".warc"):
+        return "warc"
     if name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".ndjson.gz")):
         return "jsonl"
     return "doc"
@@ -126,6 +132,33 @@ def json_line(obj: dict[str, Any]) -> bytes:
         return line.encode("utf-8")
     except UnicodeEncodeError:
         return (json.dumps(obj, ensure_ascii=True, default=str) + "\n").encode("ascii")
+
+
+def warc_output(record: Record, result: Result, compress: bool) -> bytes:
+    """The clean text as a WARC/1.1 `conversion` record (one gzip member of its own for
+    .warc.gz, as WARC tools expect). Its id is derived from the input record's, so a
+    resumed run writes the same bytes; WARC-Refers-To names the original record when the
+    input was a WARC."""
+    original = record.original or {}
+    body = result.text.encode("utf-8", "replace")
+    source_id = str(original.get("id") or record.id)
+    headers = [
+        "WARC/1.1",
+        "WARC-Type: conversion",
+        f"WARC-Record-ID: <urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'cleaner:' + source_id)}>",
+        f"WARC-Date: {original.get('date') or _now()}",
+    ]
+    if source_id.startswith("<urn:"):
+        headers.append(f"WARC-Refers-To: {source_id}")
+    if record.url:
+        headers.append(f"WARC-Target-URI: {record.url}")
+    headers += ["Content-Type: text/plain; charset=utf-8", f"Content-Length: {len(body)}"]
+    data = ("\r\n".join(headers) + "\r\n\r\n").encode("utf-8", "replace") + body + b"\r\n\r\n"
+    return gzip.compress(data, mtime=0) if compress else data
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def doc_text(result: Result) -> str:
@@ -312,11 +345,23 @@ class StdoutWriter(Writer):
         return 0
 
 
+class WarcWriter(JsonlWriter):
+    """Many records -> one WARC file: the payloads are whole records (each its own gzip
+    member for .warc.gz, compressed in the worker), appended as they are, so every
+    checkpoint falls between two records."""
+
+    def _open_stream(self) -> None:
+        self.codec = ""
+        self.stream = self.fh
+
+
 def open_writer(dest: Path, resume_at: int | None = None) -> Writer:
     """The writer for a destination, chosen by its name; resume_at from the journal."""
     fmt = output_format(dest)
     if fmt == "jsonl":
         return JsonlWriter(dest, resume_at)
+    if fmt in ("warc", "warc.gz"):
+        return WarcWriter(dest, resume_at)
     if fmt == "parquet":
         return ParquetWriter(dest, resume_at)
     return DocWriter(dest)
@@ -326,8 +371,8 @@ def complete_commit(dest: Path, pos: int) -> None:
     """Finish a commit a killed run journaled but may not have done: if the partial
     output is still there (the rename did not happen), put it in place now."""
     fmt = output_format(dest)
-    if fmt == "jsonl" and partial_path(dest).exists():
-        JsonlWriter(dest, pos).commit()
+    if fmt in ("jsonl", "warc", "warc.gz") and partial_path(dest).exists():
+        open_writer(dest, pos).commit()
     elif fmt == "parquet" and partial_path(dest, "cleaner-parts").exists():
         ParquetWriter(dest, pos).commit()
 

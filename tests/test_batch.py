@@ -273,3 +273,27 @@ def test_a_record_that_kills_its_worker_is_one_error_and_the_run_goes_on(
     (entry,) = _read_jsonl(errors)
     assert entry["id"] == "r1000" and entry["where"].endswith("in.jsonl:1001")
     assert not (tmp_path / ".out.jsonl.cleaner-journal").exists()  # finished: nothing to resume
+
+
+def test_warc_in_warc_out(tmp_path: Path) -> None:
+    """`-o x.warc.gz` writes a WARC of `conversion` records: the clean text, each record in
+    a gzip member of its own, referring to the response it came from."""
+    warc = pytest.importorskip("fastwarc.warc")
+    src = tmp_path / "c.warc.gz"
+    src.write_bytes(b"".join(gzip.compress(_warc(f"https://w.example/{i}", i)) for i in range(3)))
+    ids = [r.record_id for r in warc.ArchiveIterator(src.open("rb"))]
+    out = tmp_path / "clean.warc.gz"
+    assert cli.main(["clean", str(src), "-o", str(out), "-w", "1", "-q"]) == 0
+    got = [
+        (r.record_type, r.headers.get("WARC-Refers-To"), r.headers.get("WARC-Target-URI"), r.reader.read())
+        for r in warc.ArchiveIterator(out.open("rb"), parse_http=False)
+    ]
+    assert [g[0] for g in got] == [warc.WarcRecordType.conversion] * 3
+    assert [g[1] for g in got] == ids
+    assert [g[2] for g in got] == [f"https://w.example/{i}" for i in range(3)]
+    text = got[0][3].decode()
+    assert "Café number 0" in text and "<" not in text
+    again = tmp_path / "again.warc.gz"
+    assert cli.main(["clean", str(src), "-o", str(again), "-w", "2", "-q"]) == 0
+    assert again.read_bytes() == out.read_bytes()  # ids derived from the input: same bytes
+    assert gzip.decompress(out.read_bytes()).count(b"WARC/1.1\r\n") == 3
