@@ -19,6 +19,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.batch_common import run
 
@@ -119,15 +120,21 @@ def zip_as_html(d: Path) -> tuple[Path, list[str]]:
     return path, []
 
 
+def _bomb(f: Any) -> None:
+    """A good record, a 1 GB one of a single repeated byte (it compresses to almost
+    nothing), and another good record."""
+    f.write(json.dumps({"id": "r0", "text": BODY}).encode() + b"\n")
+    f.write(b'{"id": "bomb", "text": "')
+    chunk = b"a" * MB
+    for _ in range(1000):
+        f.write(chunk)
+    f.write(b'"}\n' + json.dumps({"id": "r2", "text": BODY}).encode() + b"\n")
+
+
 def gzip_bomb_1gb(d: Path) -> tuple[Path, list[str]]:
     path = d / "bomb.jsonl.gz"
     with gzip.open(path, "wb", compresslevel=9) as f:
-        f.write(json.dumps({"id": "r0", "text": BODY}).encode() + b"\n")
-        f.write(b'{"id": "bomb", "text": "')
-        chunk = b"a" * MB
-        for _ in range(1000):
-            f.write(chunk)
-        f.write(b'"}\n' + json.dumps({"id": "r2", "text": BODY}).encode() + b"\n")
+        _bomb(f)
     return path, []
 
 
@@ -136,12 +143,7 @@ def zstd_bomb_1gb(d: Path) -> tuple[Path, list[str]]:
 
     path = d / "bomb.jsonl.zst"
     with path.open("wb") as raw, zstandard.ZstdCompressor(level=19).stream_writer(raw) as f:
-        f.write(json.dumps({"id": "r0", "text": BODY}).encode() + b"\n")
-        f.write(b'{"id": "bomb", "text": "')
-        chunk = b"a" * MB
-        for _ in range(1000):
-            f.write(chunk)
-        f.write(b'"}\n' + json.dumps({"id": "r2", "text": BODY}).encode() + b"\n")
+        _bomb(f)
     return path, []
 
 
