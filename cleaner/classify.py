@@ -23,7 +23,7 @@ def pattern_rule(b: Block, patterns: list[Pattern]) -> Rule | None:
     line = b.text
     n = len(line)
     lowered = ""
-    for pat in patterns:  # Pattern.fires, inlined: this runs for every candidate line
+    for pat in patterns:  # this runs for every candidate line: keep it lean
         if n > pat.max_len:
             continue
         if pat.caseless:

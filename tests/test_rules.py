@@ -144,3 +144,16 @@ def test_prefilter_sentinels_never_match() -> None:
     for automaton, n in ((rs.automaton, len(rs.owner)), (rs.stopwords, len(rs.stopword_lang))):
         hits = automaton.find_matches_as_indexes(b" " + buf + b" ", overlapping=True)
         assert all(pat < n for pat, _, _ in hits)
+
+
+def test_segment_body_flag_is_body_shaped() -> None:
+    """segment inlines body_shaped for speed; the two must not drift apart."""
+    from cleaner.segment import body_shaped, segment
+
+    lines = [
+        "Short title", "A finished sentence with seven words in it.", "x" * 170, "Ends without a stop",
+        "日本語の文章はスペースなしで書かれています。", "Quote ends here.”", "Only: five words here now.",
+    ]
+    blocks, _ = segment("\n".join(lines))
+    assert [b.body for b in blocks] == [body_shaped(t) for t in lines]
+    assert any(b.body for b in blocks) and not all(b.body for b in blocks)

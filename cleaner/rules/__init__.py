@@ -70,12 +70,6 @@ class Pattern:
         object.__setattr__(self, "test", self.regex.match if self.anchored else self.regex.search)
         object.__setattr__(self, "max_len", self.rule.max_len)
 
-    def fires(self, line: str, lowered: str) -> bool:
-        """`lowered` is `line.lower()` (computed once a line, shared by its patterns)."""
-        if len(line) > self.max_len:
-            return False
-        return self.test(lowered if self.caseless else line) is not None
-
 
 @dataclass
 class RuleSet:
