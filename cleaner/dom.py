@@ -55,6 +55,19 @@ def soup(markup: str) -> Any:
         return BeautifulSoup(markup.replace("<!", "&lt;!"), "html.parser")
 
 
+# Never dropped by name: the document's own skeleton.
+NEVER_DROPPED = frozenset({"html", "body", "head", "main"})
+# Inline elements are never looked at: a clutter widget is a block, and the many
+# links, spans and icons with classes would cost a cache lookup each for nothing.
+INLINE = frozenset(
+    {"a", "span", "img", "i", "b", "em", "strong", "input", "label", "small", "svg", "use", "path",
+     "picture", "source", "time", "abbr", "sup", "sub", "br", "hr", "link", "meta", "option"}
+)  # fmt: skip
+# The commonest inline tags, left out by the candidate query itself: a longer :not() list
+# costs Lexbor more per element than it saves Python (measured).
+QUERY_SKIPS = ("a", "span", "img", "i", "svg")
+
+
 @dataclass(frozen=True, slots=True)
 class Drop:
     """A subtree the DOM pass removed: why (a reason of model.REASONS), which rule, its text."""
@@ -82,6 +95,7 @@ class TokenRules:
     taxonomy_words: frozenset[str]
     state_words: frozenset[str]
     content_words: frozenset[str]
+    start_words: frozenset[str]  # every word a token or pair rule starts from
     selector: str  # the CSS query for candidate elements
     drop_selector: str  # the CSS query for `drop_tags`
 
@@ -111,36 +125,34 @@ def load_tokens() -> TokenRules:
         taxonomy_words=frozenset(d["taxonomy_words"]),
         state_words=frozenset(d["state_words"]),
         content_words=frozenset(d["content_words"]),
-        selector=",".join(["[class]", "[id]", "[hidden]", *guarded]),
+        start_words=frozenset(d["tokens"]) | {a for a, _ in pairs},
+        selector=",".join([f":is([class],[id],[hidden]):not({','.join(QUERY_SKIPS)})", *guarded]),
         drop_selector=",".join(d["drop_tags"]),
     )
 
 
 _HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")  # articleShareBar -> article Share Bar
-_PIECE = re.compile(r"[a-z0-9]+")
-_WORD = re.compile(r"([a-z]+)[0-9]*")
+# A word: the letters of a maximal [a-z0-9] run that is letters then digits only.
+_WORD = re.compile(r"(?<![a-z0-9])([a-z]+)[0-9]*(?![a-z0-9])")
 
 
 def words(name: str) -> list[str]:
     """The lower-case words of one class name or id: 'post-shareBar_2' -> post share bar;
     'ad2' -> ad; a piece with digits inside ('6a00d8345') is an id, not a word."""
-    out = []
-    for piece in _PIECE.findall(_HUMP.sub(" ", name).lower()):
-        m = _WORD.fullmatch(piece)
-        if m is not None:
-            out.append(m.group(1))
-    return out
+    low = name.lower()
+    if low != name:  # only then can there be a hump to split
+        low = _HUMP.sub(" ", name).lower()
+    return _WORD.findall(low)
 
 
-def _one_name(name: str, rules: TokenRules) -> tuple[str, str] | None:
-    """(reason, matched word(s)) for one class name or id, or None."""
+def _one_name(name: str, ws: list[str], rules: TokenRules) -> tuple[str, str] | None:
+    """(reason, matched word(s)) for one class name or id (`ws`: its words), or None."""
     low = name.lower()
     hit = rules.names.get(low)
     if hit is not None:
         return hit, low
     if low.startswith(rules.ignore_prefixes):
         return None
-    ws = words(name)
     for a, b in zip(ws, ws[1:], strict=False):
         hit = rules.pairs.get((a, b))
         if hit is not None:
@@ -154,26 +166,27 @@ def _one_name(name: str, rules: TokenRules) -> tuple[str, str] | None:
     return None
 
 
-def _content_name(name: str, rules: TokenRules) -> bool:
-    """A class name made only of content words ('entry', 'post-content', 'articleBody')."""
-    ws = words(name)
-    return bool(ws) and all(w in rules.content_words for w in ws)
-
-
 @lru_cache(maxsize=65536)
 def name_verdict(classes: str, ident: str) -> tuple[str, str] | None:
     """(reason, rule id) for an element's class and id attributes, or None (cached: sites
-    repeat their class strings on every page)."""
+    repeat their class strings on every page).
+
+    Most strings name no clutter at all: one pass over all their words, and a set test
+    against every word a rule could start from, settles those before any per-name work."""
     rules = load_tokens()
+    both = f"{classes} {ident}"
+    if rules.start_words.isdisjoint(words(both)) and rules.names.keys().isdisjoint(both.lower().split()):
+        return None
     names = classes.split()
-    if any(_content_name(n, rules) for n in names):
+    per_name = [(n, words(n)) for n in names]
+    if any(ws and rules.content_words.issuperset(ws) for _, ws in per_name):
         return None  # the article's own container, whatever else it is called
     if ident:
-        hit = _one_name(ident, rules)
+        hit = _one_name(ident, words(ident), rules)
         if hit is not None:
             return hit[0], f"dom.id.{hit[1]}"
-    for name in names:
-        hit = _one_name(name, rules)
+    for name, ws in per_name:
+        hit = _one_name(name, ws, rules)
         if hit is not None:
             return hit[0], f"dom.class.{hit[1]}"
     return None
@@ -202,14 +215,6 @@ def _link_chars(node: LexborNode) -> int:
     return sum(len(_text(a)) for a in node.css("a"))
 
 
-# Never dropped by name: the document's own skeleton.
-NEVER_DROPPED = frozenset({"html", "body", "head", "main"})
-# Inline elements are never looked at: a clutter widget is a block, and the many
-# links, spans and icons with classes would cost a cache lookup each for nothing.
-INLINE = frozenset(
-    {"a", "span", "img", "i", "b", "em", "strong", "input", "label", "small", "svg", "use", "path",
-     "picture", "source", "time", "abbr", "sup", "sub", "br", "hr", "link", "meta", "option"}
-)  # fmt: skip
 RAW_SLACK = 0.8  # raw text lengths (whitespace and all) only pre-select for the exact test
 
 
@@ -278,30 +283,34 @@ def prune(
     body = tree.body
     if body is None:
         return []
-    page_chars = page_prose = -1  # computed on first need
+    page_chars = page_prose = body_chars = -1  # computed on first need
     chosen: list[tuple[LexborNode, str, str, str]] = []
-    dropped: set[int] = set()
-    clean: set[int] = set()  # elements known to have no dropped ancestor
+    inside: set[int] = set()  # candidates under a chosen subtree: never looked at
     for node in body.css(rules.selector):
+        mid = node.mem_id
+        if mid in inside:
+            continue
         found = verdict(node, rules)
         if found is None:
-            continue
-        mid = node.mem_id
-        if mid in dropped or _inside(node, dropped, clean):  # a selector list may yield a node twice
             continue
         raw = node.text(deep=True, separator=" ")
         if page_chars < 0:
             page_chars = len(body.text(deep=True, separator=" ")) or 1
             page_prose = _prose(body, rules.prose_chars)
         if len(raw) > RAW_SLACK * rules.guard_share * page_chars:  # then the exact test
+            if body_chars < 0:
+                body_chars = len(_text(body))
             text = _text(node)
-            if holds_text(len(text), _link_chars(node), len(_text(body)), rules):
+            if holds_text(len(text), _link_chars(node), body_chars, rules):
                 continue  # the article in a wrapper with a clutter-like name
         if len(raw) >= rules.prose_chars and holds_prose(
             found[0], len(raw), _prose(node, rules.prose_chars), page_prose, rules
         ):
             continue  # most of the page's prose: a layout wrapper around the article
-        dropped.add(mid)
+        # Candidates come in document order, so the ones in this subtree come next (a
+        # selector list may also yield this node again): skip them by id, with no climb.
+        inside.add(mid)
+        inside.update(n.mem_id for n in node.css(rules.selector))
         chosen.append((node, found[0], found[1], raw))
     if chosen:
         captions = sum(len(raw.strip()) for _, reason, _, raw in chosen if reason == "caption")
@@ -311,23 +320,3 @@ def prune(
     for node, *_ in chosen:  # only topmost subtrees were chosen: no node is freed twice
         node.decompose()
     return [d for d in out if d.text]
-
-
-def _inside(node: LexborNode, dropped: set[int], clean: set[int]) -> bool:
-    """Whether an ancestor of `node` is already chosen for dropping.
-
-    Candidates come in document order, so an element found clean stays clean (a later
-    drop cannot be its ancestor); remembering them keeps the climbs short.
-    """
-    path = []
-    parent = node.parent
-    while parent is not None and parent.tag != "body":
-        pid = parent.mem_id
-        if pid in clean:
-            break
-        if pid in dropped:
-            return True
-        path.append(pid)
-        parent = parent.parent
-    clean.update(path)
-    return False

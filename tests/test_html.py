@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cleaner
 from cleaner import dom
@@ -233,6 +235,54 @@ def test_clutter_names(classes: str, ident: str, reason: str) -> None:
 )
 def test_names_that_are_not_clutter(classes: str, ident: str) -> None:
     assert dom.name_verdict(classes, ident) is None
+
+
+ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+ASCII_UPPER = frozenset(x.upper() for x in ASCII_LOWER)
+
+
+def _reference_words(name: str) -> list[str]:
+    """words() spelled out step by step: split humps, cut at non-alphanumerics, keep the
+    letters of each piece that is letters then digits only."""
+    hump = [k > 0 and c in ASCII_UPPER and name[k - 1] in ASCII_LOWER for k, c in enumerate(name)]
+    spaced = "".join(" " + c if h else c for h, c in zip(hump, name, strict=True))
+    pieces = re.findall(r"[a-z0-9]+", spaced.lower())
+    return [m.group(1) for p in pieces if (m := re.fullmatch(r"([a-z]+)[0-9]*", p))]
+
+
+@given(st.text(alphabet="abAB01-_ xyZé", max_size=24))
+@settings(max_examples=400, derandomize=True)
+def test_words_match_their_definition(name: str) -> None:
+    assert dom.words(name) == _reference_words(name)
+
+
+def test_name_verdict_shortcut_agrees_with_the_per_name_rules() -> None:
+    # the no-clutter-word shortcut must not hide an exact name, a pair or a state word
+    assert dom.name_verdict("x sr-only", "") == ("navigation", "dom.class.sr-only")
+    assert dom.name_verdict("SR-ONLY", "") is not None
+    assert dom.name_verdict("", "relatedPosts") is not None
+    assert dom.name_verdict("social-open", "") is None  # a state word vetoes the name
+    assert dom.name_verdict("post-body share", "") is None  # a content name vetoes all
+
+
+def test_nested_clutter_is_dropped_once_with_its_topmost_name() -> None:
+    inner = "<div class='share'>Share this</div><div class='newsletter'>Sign up now</div>"
+    html = page(f"<article>{ARTICLE}</article><div class='related-posts'><h3>More</h3>{inner}</div>")
+    tree = dom.parse(html)
+    drops = dom.prune(tree)
+    assert [d.rule for d in drops] == ["dom.class.related"]
+    assert "Share this" in drops[0].text and "Sign up" in drops[0].text
+    assert "Share this" not in (tree.html or "")
+
+
+def test_inline_and_skeleton_elements_are_never_dropped_by_name() -> None:
+    html = page(
+        f"<main class='ad'><article>{ARTICLE}<p>See <a class='share'>this</a> and "
+        "<span class='promo'>that</span>.</p></article></main>"
+    )
+    tree = dom.parse(html)
+    assert dom.prune(tree) == []
+    assert "this</a>" in (tree.html or "")
 
 
 def test_dom_drops_are_reported_with_reason_and_rule() -> None:

@@ -151,8 +151,13 @@ def test_segment_body_flag_is_body_shaped() -> None:
     from cleaner.segment import body_shaped, segment
 
     lines = [
-        "Short title", "A finished sentence with seven words in it.", "x" * 170, "Ends without a stop",
-        "日本語の文章はスペースなしで書かれています。", "Quote ends here.”", "Only: five words here now.",
+        "Short title",
+        "A finished sentence with seven words in it.",
+        "x" * 170,
+        "Ends without a stop",
+        "日本語の文章はスペースなしで書かれています。",
+        "Quote ends here.”",
+        "Only: five words here now.",
     ]
     blocks, _ = segment("\n".join(lines))
     assert [b.body for b in blocks] == [body_shaped(t) for t in lines]
