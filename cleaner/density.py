@@ -28,7 +28,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .extract import HtmlBlock
 
-__all__ = ["PageBlocks", "choose", "depths", "extract", "needs_rescue", "page_blocks", "rescue", "run_blocks"]
+__all__ = ["PageBlocks", "choose", "extract", "needs_rescue", "page_blocks", "rescue", "run_blocks"]
 
 # Elements that start a block of their own; text under anything else is inline.
 # fmt: off
@@ -80,9 +80,10 @@ def _runs(body: LexborNode) -> list[_Run]:
                 parent = parent.parent
             if parent is None:
                 continue
-            pid = parent.mem_id
+            owner = parent
+            pid = owner.mem_id
             if cur is None or pid != cur_id:
-                cur = _Run(parent)
+                cur = _Run(owner)
                 cur_id = pid
                 runs.append(cur)
             text = node.text_content or ""
@@ -94,31 +95,20 @@ def _runs(body: LexborNode) -> list[_Run]:
     return runs
 
 
-def _climb(node: LexborNode, parent_of: dict[int, int]) -> None:
-    """Learn the ancestors of `node` (element ids up to <body>) not yet in `parent_of`."""
+def _climb(node: LexborNode, parent_of: dict[int, int], order: list[int]) -> None:
+    """Learn the ancestors of `node` (element ids up to <body>) not yet in `parent_of`;
+    `order` gets them shallowest first, after the ancestor they hang from."""
     cid = node.mem_id
+    path = []
     while cid not in parent_of:
         parent = node.parent
         pid = parent.mem_id if parent is not None and parent.tag != "html" else 0
         parent_of[cid] = pid
+        path.append(cid)
         if not pid or parent is None:
-            return
+            break
         node, cid = parent, pid
-
-
-def depths(parent_of: dict[int, int]) -> dict[int, int]:
-    """Depth of every element in `parent_of` (its parent links, 0 for the top)."""
-    depth: dict[int, int] = {0: 0}
-    for e in parent_of:
-        path = []
-        while e not in depth:
-            path.append(e)
-            e = parent_of[e]
-        d = depth[e]
-        for x in reversed(path):
-            d += 1
-            depth[x] = d
-    return depth
+    order.extend(reversed(path))
 
 
 def run_blocks(tag: str, raw: str, text: str, link: int) -> list[HtmlBlock]:
@@ -138,7 +128,7 @@ class PageBlocks:
     blocks: list[HtmlBlock]
     owners: list[int]  # the block element (mem_id) of each block
     parent_of: dict[int, int]  # element -> its parent element (0: none)
-    order: list[int]  # parent_of's elements, shallowest first
+    order: list[int]  # parent_of's elements, each after its parent
 
 
 def choose(page: PageBlocks, floor: float = FLOOR) -> list[int]:
@@ -153,13 +143,13 @@ def choose(page: PageBlocks, floor: float = FLOOR) -> list[int]:
         score[owner] = score.get(owner, 0.0) + gain
     if not score:
         return []
-    for e in reversed(page.order):  # deepest first: each element hands its total to its parent
+    for e in reversed(page.order):  # children first: each element hands its total to its parent
         pid = parent_of[e]
         if pid:
             score[pid] = score.get(pid, 0.0) + score.get(e, 0.0)
     best = max(score, key=score.__getitem__)
     inside = {best}
-    for e in page.order:  # shallowest first: inside the best element if its parent is
+    for e in page.order:  # parents first: inside the best element if its parent is
         if parent_of[e] in inside:
             inside.add(e)
     out = [k for k, owner in enumerate(owners) if owner in inside]
@@ -172,21 +162,28 @@ def page_blocks(tree: LexborHTMLParser) -> PageBlocks:
     blocks: list[HtmlBlock] = []
     owners: list[int] = []
     parent_of: dict[int, int] = {}
+    order: list[int] = []
     if body is None:
-        return PageBlocks(blocks, owners, parent_of, [])
+        return PageBlocks(blocks, owners, parent_of, order)
     for run in _runs(body):
         raw = "".join(run.parts)
         text = " ".join(raw.split())
         if not text:
             continue
-        nid = run.elem.mem_id
+        elem = run.elem
+        nid = elem.mem_id
         if nid not in parent_of:
-            _climb(run.elem, parent_of)
-        for b in run_blocks(run.elem.tag or "p", raw, text, min(run.link, len(text))):
-            blocks.append(b)
+            _climb(elem, parent_of, order)
+        tag = elem.tag or "p"
+        if tag == "pre":
+            found = run_blocks(tag, raw, text, min(run.link, len(text)))
+            blocks += found
+            owners += [nid] * len(found)
+        else:
+            kind = "h" if tag in _HEADING else _KIND.get(tag, "p")
+            blocks.append(HtmlBlock(text, kind, min(run.link, len(text)) / len(text), _HEADING.get(tag, 0)))
             owners.append(nid)
-    depth = depths(parent_of)
-    return PageBlocks(blocks, owners, parent_of, sorted(parent_of, key=depth.__getitem__))
+    return PageBlocks(blocks, owners, parent_of, order)
 
 
 def extract(tree: LexborHTMLParser, floor: float = FLOOR) -> list[HtmlBlock]:

@@ -41,9 +41,10 @@ def check_size(size: int, limit: int | None, unit: str = "characters") -> None:
 def nesting_depth(html: str) -> int:
     """The deepest element nesting the markup asks for (start tags minus end tags, without
     void elements and those with optional end tags). Cheap: one regex pass, and none at all
-    for a page with fewer tags than MAX_DEPTH (which cannot nest deeper than that)."""
-    if html.count("<") <= MAX_DEPTH:
-        return 0
+    for a page with fewer start tags than MAX_DEPTH (which cannot nest deeper than that)."""
+    tags = html.count("<")  # one-character counts are memchr-fast; "</" is not
+    if tags <= MAX_DEPTH or tags - html.count("</") <= MAX_DEPTH:
+        return 0  # fewer start tags than MAX_DEPTH in all: cannot nest deeper than that
     depth = deepest = 0
     for slash, name in _TAG.findall(html.encode("utf-8", "surrogatepass")):
         if name.lower().decode() in _FLAT:
