@@ -95,20 +95,26 @@ def _runs(body: LexborNode) -> list[_Run]:
     return runs
 
 
-def _climb(node: LexborNode, parent_of: dict[int, int], order: list[int]) -> None:
+def _climb(node: LexborNode, parent_of: dict[int, int], order: list[int], linked: set[int]) -> None:
     """Learn the ancestors of `node` (element ids up to <body>) not yet in `parent_of`;
-    `order` gets them shallowest first, after the ancestor they hang from."""
+    `order` gets them shallowest first, after the ancestor they hang from, and `linked`
+    those inside an <a> (a teaser card: <a href><h3>Headline</h3><p>Standfirst</p></a>)."""
     cid = node.mem_id
-    path = []
+    tag = node.tag
+    path: list[tuple[int, bool]] = []
     while cid not in parent_of:
         parent = node.parent
-        pid = parent.mem_id if parent is not None and parent.tag != "html" else 0
+        ptag = parent.tag if parent is not None else None
+        pid = parent.mem_id if parent is not None and ptag != "html" else 0
         parent_of[cid] = pid
-        path.append(cid)
+        path.append((cid, tag == "a"))
         if not pid or parent is None:
             break
-        node, cid = parent, pid
-    order.extend(reversed(path))
+        node, cid, tag = parent, pid, ptag
+    for c, is_link in reversed(path):
+        if is_link or parent_of[c] in linked:
+            linked.add(c)
+        order.append(c)
 
 
 def run_blocks(tag: str, raw: str, text: str, link: int) -> list[HtmlBlock]:
@@ -163,6 +169,7 @@ def page_blocks(tree: LexborHTMLParser) -> PageBlocks:
     owners: list[int] = []
     parent_of: dict[int, int] = {}
     order: list[int] = []
+    linked: set[int] = set()  # elements inside a link: all their text is link text
     if body is None:
         return PageBlocks(blocks, owners, parent_of, order)
     for run in _runs(body):
@@ -173,15 +180,16 @@ def page_blocks(tree: LexborHTMLParser) -> PageBlocks:
         elem = run.elem
         nid = elem.mem_id
         if nid not in parent_of:
-            _climb(elem, parent_of, order)
+            _climb(elem, parent_of, order, linked)
+        link = len(text) if nid in linked else min(run.link, len(text))
         tag = elem.tag or "p"
         if tag == "pre":
-            found = run_blocks(tag, raw, text, min(run.link, len(text)))
+            found = run_blocks(tag, raw, text, link)
             blocks += found
             owners += [nid] * len(found)
         else:
             kind = "h" if tag in _HEADING else _KIND.get(tag, "p")
-            blocks.append(HtmlBlock(text, kind, min(run.link, len(text)) / len(text), _HEADING.get(tag, 0)))
+            blocks.append(HtmlBlock(text, kind, link / len(text), _HEADING.get(tag, 0)))
             owners.append(nid)
     return PageBlocks(blocks, owners, parent_of, order)
 

@@ -48,3 +48,28 @@ def test_a_different_article_is_left_alone() -> None:
     other = ["A story about something else entirely, which the density extractor never saw."]
     assert run(article(f"<div>{GAP}</div>"), other) == other
     assert run(article(""), []) == []
+
+
+def test_text_under_a_link_that_wraps_blocks_is_link_text() -> None:
+    card = f"<a href='/other'><h3>Tram line opens in spring</h3><p>{TAIL}</p></a>"
+    tree = dom.parse(f"<html><body><article><p>{P1}</p><p>{P2}</p>{card}</article></body></html>")
+    page = density.page_blocks(tree)
+    density_of = {b.text: b.link_density for b in page.blocks}
+    assert density_of["Tram line opens in spring"] == 1.0
+    assert density_of[TAIL] == 1.0
+    assert density_of[P1] == 0.0
+
+
+def test_fast_mode_drops_teaser_cards_after_the_article() -> None:
+    import cleaner
+
+    cards = "".join(
+        f"<div class='teaser'><a href='/s{k}'><h3>Other story number {k} of the day</h3>"
+        f"<p>{TAIL} Part {k}.</p></a></div>"
+        for k in range(4)
+    )
+    story = "".join(f"<p>{x}</p>" for x in (LEAD, P1, P2, P3))
+    html = f"<html><body><main><article>{story}</article>{cards}</main></body></html>"
+    text = cleaner.Cleaner(html_fast=True).clean(html, kind="html").text
+    assert P3 in text and LEAD in text
+    assert "Other story number" not in text and TAIL not in text
