@@ -38,7 +38,8 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, 
 # Lossy mojibake ftfy cannot undo: a byte was dropped or a quote was straightened, so the
 # sequence no longer decodes. (pattern, replacement, rule id) applied before ftfy.
 _LOSSY_LATIN = [
-    (re.compile(r"â€(?=[\s.,;:!?)]|$)", re.M), "\u201d", "lossy-cp1252-rdquo"),  # E2 80 9D, 9D dropped
+    # before a space, punctuation, the end, or the next mojibake ("â€â€”": ” then —)
+    (re.compile(r"â€(?=[\s.,;:!?)â]|$)", re.M), "\u201d", "lossy-cp1252-rdquo"),  # E2 80 9D, 9D dropped
     (re.compile(r"â\(TM\)"), "\u2019", "lossy-cp1252-rsquo-tm"),  # ™ spelled out as (TM)
     (re.compile(r"(?<=\s)â\"(?=\s)"), "\u2014", "lossy-cp1252-dash-quote"),  # € dropped, ” uncurled
 ]
