@@ -22,6 +22,7 @@ from .model import Block
 from .rules import RuleSet
 from .segment import TERMINAL_CHARS
 
+QUESTION_WORDS = 14  # a question this short inside a links zone is a headline
 TAIL_SHARE = 0.5  # the tail rule stands down when what follows the body is this large
 # A comment header that counts ("15 comments", "Comments (87)") is evidence by itself.
 _COUNTED = re.compile(r"\d")
@@ -78,9 +79,15 @@ def _links_zone(blocks: list[Block], start: int) -> None:
     for b in blocks[start + 1 :]:
         if b.verdict:
             continue  # a timestamp, a share count: the zone goes on
-        if b.body:
+        if b.body and not _question_headline(b.text):
             return
         b.verdict, b.rule, b.weak = "recirculation", "context.links-zone", True
+
+
+def _question_headline(text: str) -> bool:
+    """A single short question ("Why are so many nurses leaving?"): body-shaped by its
+    ending, but in a list after "Related" it is one more headline, not the body resuming."""
+    return text.endswith("?") and text.count(" ") < QUESTION_WORDS and "? " not in text and ". " not in text
 
 
 def _header_thread(blocks: list[Block], rules: RuleSet, k: int, bodies: int) -> bool:
