@@ -22,6 +22,7 @@ from .model import Block
 from .rules import RuleSet
 from .segment import TERMINAL_CHARS
 
+BULLETS = "-–•*·"  # list item marks a kept tail line can start with
 QUESTION_WORDS = 14  # a question this short inside a links zone is a headline
 TAIL_SHARE = 0.5  # the tail rule stands down when what follows the body is this large
 # A comment header that counts ("15 comments", "Comments (87)") is evidence by itself.
@@ -68,8 +69,17 @@ def _tail(blocks: list[Block], rules: RuleSet) -> None:
     if tail > TAIL_SHARE * head:  # verse, lists, tables: not a footer
         return
     keep = rules.keep_tail
+    kept = [keep is not None and keep.match(b.text) is not None for b in after]
+    # A line that introduces kept list items ("Key dates" over "- March 1: ...") stays too.
+    intro = [
+        k + 1 < len(after) and kept[k + 1] and after[k + 1].text[0] in BULLETS for k in range(len(after))
+    ]
     _drop(
-        [b for b in after if b.text[-1] not in TERMINAL_CHARS and (keep is None or not keep.match(b.text))],
+        [
+            b
+            for b, keep_it, heads in zip(after, kept, intro, strict=True)
+            if b.text[-1] not in TERMINAL_CHARS and not keep_it and not heads
+        ],
         "navigation",
         "context.tail",
     )
