@@ -99,3 +99,35 @@ def test_readme_cluster_executors_accept_the_pipeline(tmp_path: Path) -> None:
         logging_dir=str(tmp_path / "logs"), venv_path=".venv/bin/activate",
     )  # fmt: skip
     assert executor.world_size == 4
+
+
+def test_a_document_over_the_time_limit_is_passed_on_with_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from datatrove.data import Document
+
+    from cleaner.pipeline import Cleaner
+
+    real = Cleaner.clean
+
+    def slow_on_spin(self: Cleaner, source: str | bytes, *args: object, **kwargs: object) -> object:
+        if "spin" in str(source):
+            end = time.process_time() + 5
+            while time.process_time() < end:  # CPU time, so SIGPROF counts it
+                pass
+        return real(self, source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Cleaner, "clean", slow_on_spin)
+    docs = [
+        Document(text="spin\nAlso read\nA line of the story.", id="slow"),
+        Document(text="The ferry will run twice a day.\nAlso read", id="fine"),
+    ]
+    start = time.process_time()
+    out = list(CleanerStep(timeout=0.3).run(iter(docs)))
+    assert time.process_time() - start < 4  # the spin was cut short
+    assert [d.id for d in out] == ["slow", "fine"]
+    assert "timeout" in out[0].metadata["cleaner_error"]
+    assert out[0].text.startswith("spin")  # passed on uncleaned
+    assert "cleaner_error" not in out[1].metadata and "Also read" not in out[1].text

@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..config import Config
+from ..pool import DEFAULT_TIMEOUT, Limiter, RecordTimeout
 from ..profile import Learner, Profile
 
 try:
@@ -52,7 +53,10 @@ class CleanerStep(PipelineStep):
     config: a cleaner Config (default: the default mode). profile: a path (or datatrove
     data folder path) of a profile from `cleaner learn` or `LearnProfileReduce`.
     kind: "text", "html" or "auto" for what doc.text holds. keep_removed: put the
-    removals and repairs in the metadata (they make the output larger).
+    removals and repairs in the metadata (they make the output larger). timeout: CPU
+    seconds one document may take (None: no limit); past it the document is passed on
+    unchanged with `cleaner_error` set, as `cleaner clean --timeout` makes an error record
+    (a SIGPROF timer: only in a task's main thread, as datatrove's local workers run).
     """
 
     name = "🧹 cleaner"
@@ -64,8 +68,10 @@ class CleanerStep(PipelineStep):
         profile: str | None = None,
         kind: str = "text",
         keep_removed: bool = True,
+        timeout: float | None = DEFAULT_TIMEOUT,
     ) -> None:
         super().__init__()
+        self.timeout = timeout
         self.config = config or Config()
         self.profile_path = profile
         self.kind = kind
@@ -94,27 +100,38 @@ class CleanerStep(PipelineStep):
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         cleaner = self._get_cleaner()
-        for doc in data:
-            self.stat_update("documents")
-            meta = doc.metadata
-            try:
-                with self.track_time():
+        with Limiter(self.timeout) as limiter:
+            for doc in data:
+                yield self._clean_one(cleaner, limiter, doc)
+
+    def _clean_one(self, cleaner: Cleaner, limiter: Limiter, doc: Any) -> Any:
+        self.stat_update("documents")
+        meta = doc.metadata
+        try:
+            with self.track_time():
+                limiter.start()
+                try:
                     result = cleaner.clean(doc.text, url=meta.get("url"), kind=self.kind, site=_site(meta))
-            except Exception as exc:  # one bad document never stops a task
-                self.stat_update("errors")
-                meta["cleaner_error"] = f"{type(exc).__name__}: {exc}"
-                yield doc
-                continue
-            for reason, chars in result.removed_chars().items():
-                self.stat_update(f"removed_chars_{reason}", value=chars)
-            self.stat_update("repairs", value=sum(r.count for r in result.repairs))
-            doc.text = result.text
-            if self.keep_removed:
-                meta["removed"] = [r.to_dict() for r in result.removed]
-                meta["repairs"] = [r.to_dict() for r in result.repairs]
-            for key, value in result.metadata.items():
-                meta.setdefault(key, value)
-            yield doc
+                finally:
+                    limiter.stop()
+        except RecordTimeout:
+            self.stat_update("errors")
+            meta["cleaner_error"] = f"timeout: over {self.timeout:g} CPU seconds; passed on uncleaned"
+            return doc
+        except Exception as exc:  # one bad document never stops a task
+            self.stat_update("errors")
+            meta["cleaner_error"] = f"{type(exc).__name__}: {exc}"
+            return doc
+        for reason, chars in result.removed_chars().items():
+            self.stat_update(f"removed_chars_{reason}", value=chars)
+        self.stat_update("repairs", value=sum(r.count for r in result.repairs))
+        doc.text = result.text
+        if self.keep_removed:
+            meta["removed"] = [r.to_dict() for r in result.removed]
+            meta["repairs"] = [r.to_dict() for r in result.repairs]
+        for key, value in result.metadata.items():
+            meta.setdefault(key, value)
+        return doc
 
 
 class LearnProfileMap(PipelineStep):
