@@ -188,6 +188,56 @@ def test_link_list_after_the_body_is_removed_but_a_linked_sentence_stays() -> No
     assert "Other headline number" not in r.text
 
 
+def test_a_paragraph_with_links_in_styled_spans_stays_one_line_with_its_spaces() -> None:
+    # trafilatura with include_links cuts such a paragraph at its links and glues the word
+    # after a link to it ("Budget 7on"); extracted without links, the link density comes
+    # from the page's own blocks
+    para = (
+        "<b><span>A few months ago, we announced </span><a href='/m'><span>the mobile app</span></a>"
+        "<span>, which offered new ways to see the city budget, and today you can get it by "
+        "downloading </span><a href='/d'><span>Budget 7</span></a><span> on your desktop. Check out "
+        "the tours of more than eleven thousand sites.</span></b>"
+    )
+    r = cleaner.clean(page(f"<article>{ARTICLE}{para}{ARTICLE}</article>"))
+    assert "we announced the mobile app, which offered" in r.text
+    assert "downloading Budget 7 on your desktop." in r.text
+
+
+def test_linked_blocks_found_in_the_page_take_its_link_density() -> None:
+    from cleaner import density
+    from cleaner.extract import HtmlBlock
+    from cleaner.merge import link_densities
+
+    tree = dom.parse(
+        "<html><body><p>Plain words of the article here.</p>"
+        "<p><a href='/x'>A linked headline</a></p>"
+        "<table><tr><td><a href='/y'>Cell link</a></td><td>cell text</td></tr></table></body></html>"
+    )
+    blocks = [
+        HtmlBlock("Plain words of the article here."),
+        HtmlBlock("A linked headline"),
+        HtmlBlock("| Cell link | cell text |", "td"),
+        HtmlBlock("Text the page does not hold"),
+    ]
+    link_densities(blocks, density.page_blocks(tree))
+    assert [round(b.link_density, 2) for b in blocks] == [0.0, 1.0, 0.5, 0.0]
+
+
+def test_a_link_list_trafilatura_takes_for_the_article_gives_way_to_the_density_one() -> None:
+    from cleaner.extract import HtmlBlock
+    from cleaner.html import _links_only
+
+    story = [HtmlBlock(p.split(">", 1)[1]) for p in ARTICLE.split("</p>") if p]
+    headlines = [HtmlBlock("Link Love")] + [
+        HtmlBlock(f"Another site's headline number {k} — Some Site", "li", 0.8) for k in range(8)
+    ]
+    assert _links_only(headlines, story)
+    assert not _links_only(story, headlines)  # an article is never swapped for links
+    assert not _links_only(headlines, story[:1])  # nor for a scrap of text
+    unlinked = [HtmlBlock(b.text, "li") for b in headlines]  # short lines, but not links: kept
+    assert not _links_only(unlinked, story)
+
+
 # ---------------------------------------------------------------- the DOM pass
 
 
