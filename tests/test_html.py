@@ -310,6 +310,21 @@ def test_wrapper_with_a_clutter_name_holding_the_article_stays(mode: str) -> Non
     assert "Opponents argued" in r.text
 
 
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_an_about_box_with_a_clutter_name_goes_even_beside_a_short_article(mode: str) -> None:
+    # the prose guard keeps a clutter-named subtree only when it holds half the page's
+    # prose: a site blurb in the footer of a two-paragraph post is not the article
+    short = "</p>".join(ARTICLE.split("</p>")[:2]) + "</p>"
+    about = (
+        "<div class='footer'><p>Our site is the friendly side of the web. We bring you the neatest and "
+        "most wonderful stories from all over the world, every single day.</p></div>"
+    )
+    r = MODES[mode].clean(page(f"<div class='post'>{short}</div>{about}"))
+    assert "The plan shifts" in r.text
+    assert "friendly side of the web" not in r.text
+    assert any("friendly side" in x.text and x.rule == "dom.class.footer" for x in r.removed)
+
+
 def test_gallery_captions_stay_ordinary_captions_go() -> None:
     figure = "<figure><img src='https://img.example/{i}.jpg'><figcaption>{cap}</figcaption></figure>"
     caption = "Photo: Jane Doe/Example Agency"
