@@ -254,6 +254,7 @@ def test_a_link_list_trafilatura_takes_for_the_article_gives_way_to_the_density_
         ("ad-slot", "", "ad"),
         ("ad2", "", "ad"),
         ("cookie-banner", "", "legal"),
+        ("", "site-copyright", "legal"),
         ("post-tags", "", "navigation"),
         ("breadcrumbs", "", "navigation"),
         ("sr-only", "", "navigation"),
