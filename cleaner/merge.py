@@ -9,7 +9,9 @@ skipped density blocks are put back, in page order:
 - **gaps**: a short run (at most GAP_RUN blocks) of skipped blocks between two of
   trafilatura's, when it is mostly running text and not a link;
 - **lead**: running-text blocks among the LEAD_BLOCKS above trafilatura's first (a
-  standfirst), stopping at a link; the date, byline or caption between a standfirst and
+  standfirst, even marked up as a heading), stopping at a link or at a heading that is
+  not running text (the headline: above it is the page's header, such as a blog's
+  description of itself); the date, byline or caption between a standfirst and
   the body is passed over, not taken (their place is metadata, and the gold of one dev
   set counts dates as clutter).
 
@@ -142,8 +144,11 @@ def _skipped(dense: list[HtmlBlock], covered: set[int], have: str) -> dict[int, 
         b = dense[k]
         if b.link_density >= LINKED:
             break  # a menu, a teaser: the page's furniture, not the article's head
-        if body_shaped(b.text) and b.text not in have:
-            extra[k] = b  # (a date or byline in between is passed over, not taken)
+        if body_shaped(b.text):
+            if b.text not in have:
+                extra[k] = b  # (a date or byline in between is passed over, not taken)
+        elif b.heading:
+            break  # the headline: above it is the page's header (a blog's description)
     return extra
 
 
