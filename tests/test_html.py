@@ -238,6 +238,15 @@ def test_a_link_list_trafilatura_takes_for_the_article_gives_way_to_the_density_
     assert not _links_only(unlinked, story)
 
 
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_a_linked_headline_that_reads_as_a_sentence_goes_with_the_list_around_it(mode: str) -> None:
+    heads = ["Storm closes schools", "Why is the tram late again? We talk it out.", "Parking fees rise"]
+    links = "".join(f"<div><a href='/{k}'>{h}</a></div>" for k, h in enumerate(heads))
+    r = MODES[mode].clean(page(f"<article>{ARTICLE}<div class='x'>{links}</div></article>"))
+    assert "The mayor said the budget" in r.text
+    assert not any(h in r.text for h in heads)
+
+
 # ---------------------------------------------------------------- the DOM pass
 
 
