@@ -264,6 +264,9 @@ def test_a_linked_headline_that_reads_as_a_sentence_goes_with_the_list_around_it
         ("ad2", "", "ad"),
         ("cookie-banner", "", "legal"),
         ("", "site-copyright", "legal"),
+        ("site-description", "", "navigation"),  # a blog's tagline in its header
+        ("", "blog-description", "navigation"),
+        ("tagline", "", "navigation"),
         ("post-tags", "", "navigation"),
         ("breadcrumbs", "", "navigation"),
         ("sr-only", "", "navigation"),
