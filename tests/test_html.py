@@ -267,6 +267,8 @@ def test_a_linked_headline_that_reads_as_a_sentence_goes_with_the_list_around_it
         ("site-description", "", "navigation"),  # a blog's tagline in its header
         ("", "blog-description", "navigation"),
         ("tagline", "", "navigation"),
+        ("widget user-profile", "", "disclaimer"),  # the blogger's bio in a sidebar
+        ("", "about-me", "disclaimer"),
         ("post-tags", "", "navigation"),
         ("breadcrumbs", "", "navigation"),
         ("sr-only", "", "navigation"),
