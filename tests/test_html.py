@@ -269,6 +269,8 @@ def test_a_linked_headline_that_reads_as_a_sentence_goes_with_the_list_around_it
         ("tagline", "", "navigation"),
         ("widget user-profile", "", "disclaimer"),  # the blogger's bio in a sidebar
         ("", "about-me", "disclaimer"),
+        ("widget widget_recent_entries", "", "recirculation"),  # a WordPress sidebar widget
+        ("", "popular-posts", "recirculation"),
         ("post-tags", "", "navigation"),
         ("breadcrumbs", "", "navigation"),
         ("sr-only", "", "navigation"),
