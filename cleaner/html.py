@@ -32,9 +32,10 @@ from typing import TYPE_CHECKING, Any
 
 from . import density, dom
 from .extract import HtmlBlock, trafilatura_blocks
-from .merge import merge
+from .merge import link_densities, merge
 from .meta import read_metadata, title_candidates
 from .model import Removal, Result
+from .segment import body_shaped
 
 if TYPE_CHECKING:
     from .pipeline import Cleaner
@@ -47,6 +48,9 @@ FALLBACK_SHARE = 0.5
 FALLBACK_MIN = 500
 FALLBACK_BELOW = 2000  # ... and only asked when trafilatura's is this short
 FALLBACK_AGREE = 0.5  # ... and at least this share of trafilatura's text is in the density result
+# ... or when trafilatura's result is a list of links (another page's headlines) with next to
+# no running text, while the density extractor found an article of at least LINKS_PROSE chars
+LINKS_PROSE = 250
 TITLE_LOOKAHEAD = 3  # the title is looked for among the first blocks only
 # Default mode hands a page to trafilatura only below this many characters of markup (after
 # the DOM pass); larger ones go to the density extractor, as in fast mode. trafilatura's
@@ -81,12 +85,13 @@ def extract_blocks(
     else:
         blocks = trafilatura_blocks(markup)
         page = density.page_blocks(tree)
+        link_densities(blocks, page)
         dense: list[HtmlBlock] = []
         if _chars(blocks) < FALLBACK_BELOW:  # a short result: see what the density extractor says
             dense = [page.blocks[k] for k in density.choose(page, math.inf)]
             short = _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FALLBACK_SHARE * _chars(dense)
-            if short and _agree(blocks, dense):  # trafilatura stopped short inside the same article
-                blocks = dense
+            if (short and _agree(blocks, dense)) or _links_only(blocks, dense):
+                blocks = dense  # trafilatura stopped short in the same article, or took a link list
         if blocks is not dense:  # put back what trafilatura skipped of the same article
             blocks = merge(blocks, page, density.choose(page))
 
@@ -118,6 +123,20 @@ def _agree(short: list[HtmlBlock], long: list[HtmlBlock]) -> bool:
     have = {b.text for b in long}
     inside = sum(len(b.text) for b in short if b.text in have)
     return inside >= FALLBACK_AGREE * _chars(short)
+
+
+def _prose(blocks: list[HtmlBlock]) -> int:
+    """Characters of running text that is not mostly link."""
+    return sum(len(b.text) for b in blocks if b.link_density < 0.5 and body_shaped(b.text))
+
+
+def _links_only(traf: list[HtmlBlock], dense: list[HtmlBlock]) -> bool:
+    """Whether trafilatura's result is mostly links with next to no running text (a list of
+    other stories' headlines) where the density extractor found an article."""
+    prose = _prose(dense)
+    if prose < LINKS_PROSE or _prose(traf) > 0.1 * prose:
+        return False
+    return sum(len(b.text) * (1 - b.link_density) for b in traf) < 0.5 * _chars(traf)
 
 
 def _title_at(blocks: list[HtmlBlock], titles: list[str]) -> int:

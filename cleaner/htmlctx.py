@@ -15,7 +15,9 @@ link density (set by the HTML path) it can:
   marker in front is recirculation when it follows the article body.
 - **linked lines**: any other short line that is nearly all link ("Next post »", a lone
   headline) points away from the article: navigation. A sentence with a link in it, or
-  a long linked paragraph, stays.
+  a long linked paragraph, stays; but a short block that is all link next to such a
+  linked line is one more headline of the same list, even when it reads as a sentence
+  ("Why X? Let's talk this out.").
 
 Markers are looked up in the core's rule packs (`RuleSet.exact`), so this module holds
 no phrases of its own. Conservative mode applies none of it, as it applies no context.
@@ -32,6 +34,8 @@ ALL_LINK = 0.9  # a block this much link is a link and nothing else
 RUN_MIN = 3  # linked blocks in a row that make a link list
 LINKED_LINE = 0.8  # a short line this much link points elsewhere ("Next post", a headline)
 TEASER_WORDS = 5  # words of a block's start tried as a marker
+HEADLINE_CHARS = 120  # an all-link block this short beside linked lines is one more headline
+_LIST_RULES = frozenset({"html.linked-line", "html.link-list", "html.links-zone"})
 
 
 def _is_marker(text: str, rules: RuleSet) -> bool:
@@ -80,7 +84,23 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> bool:
     for b in blocks:
         if not b.verdict and not b.body and b.link_density >= LINKED_LINE:
             _drop(b, "navigation", "html.linked-line")
+    _linked_neighbours(blocks)
     return sum(1 for b in blocks if b.verdict) != before
+
+
+def _linked_neighbours(blocks: list[Block]) -> None:
+    """A headline that is all link and reads as a sentence ("Why X? Let's talk this out.")
+    goes with the linked lines next to it: one headline list, whatever its punctuation."""
+    changed = True
+    while changed:
+        changed = False
+        for k, b in enumerate(blocks):
+            if b.verdict or b.link_density < ALL_LINK or len(b.text) > HEADLINE_CHARS:
+                continue
+            near = [blocks[j] for j in (k - 1, k + 1) if 0 <= j < len(blocks)]
+            if any(n.rule in _LIST_RULES for n in near):
+                _drop(b, "navigation", "html.linked-line")
+                changed = True
 
 
 def _link_lists(blocks: list[Block]) -> None:

@@ -9,7 +9,9 @@ skipped density blocks are put back, in page order:
 - **gaps**: a short run (at most GAP_RUN blocks) of skipped blocks between two of
   trafilatura's, when it is mostly running text and not a link;
 - **lead**: running-text blocks among the LEAD_BLOCKS above trafilatura's first (a
-  standfirst), stopping at a link; the date, byline or caption between a standfirst and
+  standfirst, even marked up as a heading), stopping at a link or at a heading that is
+  not running text (the headline: above it is the page's header, such as a blog's
+  description of itself); the date, byline or caption between a standfirst and
   the body is passed over, not taken (their place is metadata, and the gold of one dev
   set counts dates as clutter).
 
@@ -28,7 +30,7 @@ from .density import PageBlocks
 from .extract import HtmlBlock
 from .segment import body_shaped
 
-__all__ = ["merge"]
+__all__ = ["link_densities", "merge"]
 
 AGREE = 0.8  # share of trafilatura's characters that must be found in the density result
 LINKED = 0.5  # a skipped block at least this much link stays out (a teaser, a menu)
@@ -45,12 +47,7 @@ def _align(traf: list[HtmlBlock], dense: list[HtmlBlock]) -> tuple[list[int], se
     """Where trafilatura's blocks are in the density blocks, found left to right: for each,
     the first density block it overlaps (-1: not found); the density blocks overlapped;
     and the characters found."""
-    starts: list[int] = []
-    pos = 0
-    for b in dense:
-        starts.append(pos)
-        pos += len(b.text) + 1
-    joined = " ".join(b.text for b in dense)
+    joined, starts = _joined(dense)
     anchors: list[int] = []
     covered: set[int] = set()
     found = cursor = 0
@@ -68,6 +65,57 @@ def _align(traf: list[HtmlBlock], dense: list[HtmlBlock]) -> tuple[list[int], se
             k += 1
         found += len(text)
     return anchors, covered, found
+
+
+def _joined(dense: list[HtmlBlock]) -> tuple[str, list[int]]:
+    """The blocks' texts joined by spaces, and where each starts in the joined text."""
+    starts: list[int] = []
+    pos = 0
+    for b in dense:
+        starts.append(pos)
+        pos += len(b.text) + 1
+    return " ".join(b.text for b in dense), starts
+
+
+def link_densities(traf: list[HtmlBlock], page: PageBlocks) -> None:
+    """Give trafilatura's blocks (extracted without links) the link density of the page
+    text they are: each is found in the page's blocks (spaces aside, left to right; a
+    table row cell by cell) and takes the link share of the blocks it covers, weighted by
+    the characters covered. Text not found counts as no link (the rules that drop linked
+    lines leave it alone)."""
+    dense = page.blocks
+    starts: list[int] = []
+    pos = 0
+    for b in dense:
+        starts.append(pos)
+        pos += len(b.text) - b.text.count(" ")
+    starts.append(pos)
+    joined = "".join(b.text for b in dense).replace(" ", "")
+    cursor = 0
+    for b in traf:
+        pieces = b.text.strip("| ").split(" | ") if b.tag == "td" else [b.text]
+        link = 0.0
+        chars = 0
+        for piece in pieces:
+            text = piece.replace(" ", "")
+            if not text:
+                continue
+            chars += len(text)
+            at = joined.find(text, cursor)
+            if at >= 0:
+                cursor = at + len(text)
+            else:
+                at = joined.find(text)  # out of page order (a heading trafilatura moved up)
+                if at < 0:
+                    continue
+            end = at + len(text)
+            k = bisect_right(starts, at) - 1
+            while k < len(dense) and starts[k] < end:
+                covered = min(end, starts[k + 1]) - max(at, starts[k])
+                if covered > 0:
+                    link += covered * dense[k].link_density
+                k += 1
+        b.link_density = min(1.0, link / chars) if chars else 0.0
 
 
 def _runs(ks: list[int]) -> list[list[int]]:
@@ -96,8 +144,11 @@ def _skipped(dense: list[HtmlBlock], covered: set[int], have: str) -> dict[int, 
         b = dense[k]
         if b.link_density >= LINKED:
             break  # a menu, a teaser: the page's furniture, not the article's head
-        if body_shaped(b.text) and b.text not in have:
-            extra[k] = b  # (a date or byline in between is passed over, not taken)
+        if body_shaped(b.text):
+            if b.text not in have:
+                extra[k] = b  # (a date or byline in between is passed over, not taken)
+        elif b.heading:
+            break  # the headline: above it is the page's header (a blog's description)
     return extra
 
 

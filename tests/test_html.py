@@ -190,6 +190,65 @@ def test_link_list_after_the_body_is_removed_but_a_linked_sentence_stays() -> No
     assert "Other headline number" not in r.text
 
 
+def test_a_paragraph_with_links_in_styled_spans_stays_one_line_with_its_spaces() -> None:
+    # trafilatura with include_links cuts such a paragraph at its links and glues the word
+    # after a link to it ("Budget 7on"); extracted without links, the link density comes
+    # from the page's own blocks
+    para = (
+        "<b><span>A few months ago, we announced </span><a href='/m'><span>the mobile app</span></a>"
+        "<span>, which offered new ways to see the city budget, and today you can get it by "
+        "downloading </span><a href='/d'><span>Budget 7</span></a><span> on your desktop. Check out "
+        "the tours of more than eleven thousand sites.</span></b>"
+    )
+    r = cleaner.clean(page(f"<article>{ARTICLE}{para}{ARTICLE}</article>"))
+    assert "we announced the mobile app, which offered" in r.text
+    assert "downloading Budget 7 on your desktop." in r.text
+
+
+def test_linked_blocks_found_in_the_page_take_its_link_density() -> None:
+    from cleaner import density
+    from cleaner.extract import HtmlBlock
+    from cleaner.merge import link_densities
+
+    tree = dom.parse(
+        "<html><body><p>Plain words of the article here.</p>"
+        "<p><a href='/x'>A linked headline</a></p>"
+        "<table><tr><td><a href='/y'>Cell link</a></td><td>cell text</td></tr></table></body></html>"
+    )
+    blocks = [
+        HtmlBlock("Plain words of the article here."),
+        HtmlBlock("A linked headline"),
+        HtmlBlock("| Cell link | cell text |", "td"),
+        HtmlBlock("Text the page does not hold"),
+    ]
+    link_densities(blocks, density.page_blocks(tree))
+    assert [round(b.link_density, 2) for b in blocks] == [0.0, 1.0, 0.5, 0.0]
+
+
+def test_a_link_list_trafilatura_takes_for_the_article_gives_way_to_the_density_one() -> None:
+    from cleaner.extract import HtmlBlock
+    from cleaner.html import _links_only
+
+    story = [HtmlBlock(p.split(">", 1)[1]) for p in ARTICLE.split("</p>") if p]
+    headlines = [HtmlBlock("Link Love")] + [
+        HtmlBlock(f"Another site's headline number {k} — Some Site", "li", 0.8) for k in range(8)
+    ]
+    assert _links_only(headlines, story)
+    assert not _links_only(story, headlines)  # an article is never swapped for links
+    assert not _links_only(headlines, story[:1])  # nor for a scrap of text
+    unlinked = [HtmlBlock(b.text, "li") for b in headlines]  # short lines, but not links: kept
+    assert not _links_only(unlinked, story)
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_a_linked_headline_that_reads_as_a_sentence_goes_with_the_list_around_it(mode: str) -> None:
+    heads = ["Storm closes schools", "Why is the tram late again? We talk it out.", "Parking fees rise"]
+    links = "".join(f"<div><a href='/{k}'>{h}</a></div>" for k, h in enumerate(heads))
+    r = MODES[mode].clean(page(f"<article>{ARTICLE}<div class='x'>{links}</div></article>"))
+    assert "The mayor said the budget" in r.text
+    assert not any(h in r.text for h in heads)
+
+
 # ---------------------------------------------------------------- the DOM pass
 
 
@@ -206,6 +265,14 @@ def test_link_list_after_the_body_is_removed_but_a_linked_sentence_stays() -> No
         ("ad-slot", "", "ad"),
         ("ad2", "", "ad"),
         ("cookie-banner", "", "legal"),
+        ("", "site-copyright", "legal"),
+        ("site-description", "", "navigation"),  # a blog's tagline in its header
+        ("", "blog-description", "navigation"),
+        ("tagline", "", "navigation"),
+        ("widget user-profile", "", "disclaimer"),  # the blogger's bio in a sidebar
+        ("", "about-me", "disclaimer"),
+        ("widget widget_recent_entries", "", "recirculation"),  # a WordPress sidebar widget
+        ("", "popular-posts", "recirculation"),
         ("post-tags", "", "navigation"),
         ("breadcrumbs", "", "navigation"),
         ("sr-only", "", "navigation"),
@@ -308,6 +375,21 @@ def test_wrapper_with_a_clutter_name_holding_the_article_stays(mode: str) -> Non
     html = page(f"{NAV}<div class='social-wrapper sidebar-right'><div>{ARTICLE}</div></div>")
     r = MODES[mode].clean(html)
     assert "Opponents argued" in r.text
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_an_about_box_with_a_clutter_name_goes_even_beside_a_short_article(mode: str) -> None:
+    # the prose guard keeps a clutter-named subtree only when it holds half the page's
+    # prose: a site blurb in the footer of a two-paragraph post is not the article
+    short = "</p>".join(ARTICLE.split("</p>")[:2]) + "</p>"
+    about = (
+        "<div class='footer'><p>Our site is the friendly side of the web. We bring you the neatest and "
+        "most wonderful stories from all over the world, every single day.</p></div>"
+    )
+    r = MODES[mode].clean(page(f"<div class='post'>{short}</div>{about}"))
+    assert "The plan shifts" in r.text
+    assert "friendly side of the web" not in r.text
+    assert any("friendly side" in x.text and x.rule == "dom.class.footer" for x in r.removed)
 
 
 def test_gallery_captions_stay_ordinary_captions_go() -> None:

@@ -44,6 +44,14 @@ def test_the_lead_passes_over_a_dateline_and_stops_at_a_link() -> None:
     assert run(article("", linked), [P1, P2, P3]) == [P1, P2, P3]
 
 
+def test_the_lead_stops_at_the_headline_but_takes_a_standfirst_marked_up_as_a_heading() -> None:
+    blurb = "Every day I write about life in the city, its council, its buses and its people."
+    above = f"<div class='site'><p>{blurb}</p></div><h2>Friday, 12 March</h2><h3>Council backs bus plan</h3>"
+    assert run(article("", above), [P1, P2, P3]) == [P1, P2, P3]  # not the blog's description
+    standfirst = f"<h1>Council backs bus plan</h1><h2>{LEAD}</h2>"
+    assert run(article("", standfirst), [P1, P2, P3]) == [LEAD, P1, P2, P3]
+
+
 def test_a_different_article_is_left_alone() -> None:
     other = ["A story about something else entirely, which the density extractor never saw."]
     assert run(article(f"<div>{GAP}</div>"), other) == other
