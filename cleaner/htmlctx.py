@@ -90,17 +90,26 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> bool:
 
 def _linked_neighbours(blocks: list[Block]) -> None:
     """A headline that is all link and reads as a sentence ("Why X? Let's talk this out.")
-    goes with the linked lines next to it: one headline list, whatever its punctuation."""
-    changed = True
-    while changed:
-        changed = False
-        for k, b in enumerate(blocks):
-            if b.verdict or b.link_density < ALL_LINK or len(b.text) > HEADLINE_CHARS:
-                continue
-            near = [blocks[j] for j in (k - 1, k + 1) if 0 <= j < len(blocks)]
-            if any(n.rule in _LIST_RULES for n in near):
+    goes with the linked lines next to it: one headline list, whatever its punctuation.
+    A run of such headlines goes whole when a dropped list line touches either end (one
+    pass: a run of 50,000 links must not take 50,000 passes)."""
+
+    def candidate(b: Block) -> bool:
+        return not b.verdict and b.link_density >= ALL_LINK and len(b.text) <= HEADLINE_CHARS
+
+    k, n = 0, len(blocks)
+    while k < n:
+        if not candidate(blocks[k]):
+            k += 1
+            continue
+        end = k
+        while end + 1 < n and candidate(blocks[end + 1]):
+            end += 1
+        ends = [blocks[j] for j in (k - 1, end + 1) if 0 <= j < n]
+        if any(b.rule in _LIST_RULES for b in ends):
+            for b in blocks[k : end + 1]:
                 _drop(b, "navigation", "html.linked-line")
-                changed = True
+        k = end + 1
 
 
 def _link_lists(blocks: list[Block]) -> None:

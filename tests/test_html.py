@@ -249,6 +249,29 @@ def test_a_linked_headline_that_reads_as_a_sentence_goes_with_the_list_around_it
     assert not any(h in r.text for h in heads)
 
 
+def test_a_run_of_sentence_like_linked_headlines_goes_whole_from_either_end() -> None:
+    from cleaner.htmlctx import _linked_neighbours
+    from cleaner.model import Block
+
+    def run(n: int, seed_at: int) -> list[Block]:
+        blocks = [Block(k, f"Why is headline {k} a question? We talk it out.") for k in range(n)]
+        for b in blocks:
+            b.link_density = 1.0
+        blocks[seed_at].verdict, blocks[seed_at].rule = "navigation", "html.linked-line"
+        _linked_neighbours(blocks)
+        return blocks
+
+    assert all(b.verdict for b in run(5000, 4999))  # one pass, however long the run
+    assert all(b.verdict for b in run(50, 0))
+    blocks = [Block(k, f"Why is headline {k} a question? We talk it out.") for k in range(6)]
+    for b in blocks:
+        b.link_density = 1.0
+    blocks[0].verdict, blocks[0].rule = "navigation", "html.linked-line"
+    blocks[3].verdict, blocks[3].rule = "promo", "en.promo"  # another kind of removal: no chain
+    _linked_neighbours(blocks)
+    assert [b.rule for b in blocks] == ["html.linked-line"] * 3 + ["en.promo", "", ""]
+
+
 # ---------------------------------------------------------------- the DOM pass
 
 
