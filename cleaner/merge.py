@@ -37,6 +37,7 @@ LINKED = 0.5  # a skipped block at least this much link stays out (a teaser, a m
 GAP_RUN = 3  # a run of skipped blocks longer than this is a widget, not a lost paragraph
 GAP_BODY = 0.5  # ... and at least this share of its characters must be running text
 LEAD_BLOCKS = 4  # blocks above trafilatura's first looked at for a standfirst
+MAX_MISSES = 64  # trafilatura blocks not found in page order before link_densities stops searching
 
 
 def _norm(text: str) -> str:
@@ -92,6 +93,8 @@ def link_densities(traf: list[HtmlBlock], page: PageBlocks) -> None:
     starts.append(pos)
     joined = "".join(b.text for b in dense).replace(" ", "")
     cursor = 0
+    misses = 0  # each miss scans the page text: past MAX_MISSES, no more searching (a huge page
+    # whose text trafilatura rewrote would cost blocks x page characters)
     for b in traf:
         pieces = b.text.strip("| ").split(" | ") if b.tag == "td" else [b.text]
         link = 0.0
@@ -101,10 +104,13 @@ def link_densities(traf: list[HtmlBlock], page: PageBlocks) -> None:
             if not text:
                 continue
             chars += len(text)
+            if misses >= MAX_MISSES:
+                continue
             at = joined.find(text, cursor)
             if at >= 0:
                 cursor = at + len(text)
             else:
+                misses += 1
                 at = joined.find(text)  # out of page order (a heading trafilatura moved up)
                 if at < 0:
                     continue

@@ -81,3 +81,20 @@ def test_fast_mode_drops_teaser_cards_after_the_article() -> None:
     text = cleaner.Cleaner(html_fast=True).clean(html, kind="html").text
     assert P3 in text and LEAD in text
     assert "Other story number" not in text and TAIL not in text
+
+
+def test_link_densities_give_up_searching_after_many_misses() -> None:
+    from cleaner.merge import MAX_MISSES, link_densities
+
+    tree = dom.parse(f"<html><body><p>{P1}</p><p><a href='/x'>{TAIL}</a></p></body></html>")
+    page = density.page_blocks(tree)
+
+    def densities(misses: int) -> list[float]:
+        traf = [HtmlBlock(f"Text trafilatura rewrote, number {k}.") for k in range(misses)]
+        traf += [HtmlBlock(P1), HtmlBlock(TAIL)]
+        link_densities(traf, page)
+        return [b.link_density for b in traf[-2:]]
+
+    assert densities(3) == [0.0, 1.0]
+    # a page whose text trafilatura rewrote throughout: each miss would scan the whole page
+    assert densities(MAX_MISSES + 1) == [0.0, 0.0]
