@@ -170,6 +170,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--budget", type=_positive, default=2_000_000, help="line counts held in memory at once"
     )
     learn.add_argument("--show", type=int, default=10, metavar="N", help="print the N sites with most lines")
+    learn.add_argument(
+        "-w",
+        "--workers",
+        type=_positive,
+        default=None,
+        help="worker processes extracting the articles of HTML records (default: the cores available)",
+    )
+    learn.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help="the most CPU time one document may take; past it the document is skipped "
+        "(0: no limit; default: %(default)s)",
+    )
     _add_common(learn)
     learn.set_defaults(subparser=learn)
 

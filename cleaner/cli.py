@@ -14,6 +14,7 @@ import io as _io
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
 from typing import IO
 
 from .args import build_parser
@@ -102,24 +103,23 @@ def cmd_clean(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_learn(args: argparse.Namespace, config: Config, stdout: IO[str]) -> int:
-    from .fix import repair
+    from .learning import learnable_texts
     from .profile import Learner
 
     fields, failed = _fields(args), 0
     learner = Learner(args.min_docs, args.min_share, args.max_sites, args.budget)
-    cleaner: Cleaner | None = None
-    for source in discover(args.inputs, stdin_format=args.stdin_format):
-        for item in read_source(source, fields, "html" if args.kind == "html" else "text", args.max_size):
-            if isinstance(item, ReadError):
-                _report(sys.stderr, item, item.message)
-                failed += 1
-                continue
-            kind = _record_kind(args.kind, item)
-            if kind == "html" or (kind == "auto" and looks_like_html(item.content)):
-                cleaner = cleaner or Cleaner(config)  # HTML: learn from the extracted text
-                text = cleaner.clean(item.content, url=item.url, kind="html").text
-            else:
-                text = repair(item.content) if config.repair else item.content
+    items = (
+        item
+        for source in discover(args.inputs, stdin_format=args.stdin_format)
+        for item in read_source(source, fields, "html" if args.kind == "html" else "text", args.max_size)
+    )
+    workers = args.workers or default_workers()
+    kind_of = partial(_record_kind, args.kind)
+    for item, text, error in learnable_texts(items, kind_of, config, workers, args.timeout or None):
+        if text is None:
+            _report(sys.stderr, item, error or "failed")
+            failed += 1
+        elif not isinstance(item, ReadError):
             learner.add(text, item.site or item.url)
     profile = learner.profile()
     try:

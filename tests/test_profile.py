@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing as mp
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,57 @@ def test_bad_profile_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixt
     with pytest.raises(SystemExit) as exc:
         cli.main(["clean", str(bad), "--profile", str(bad)])
     assert exc.value.code == 2 and "not a cleaner profile" in capsys.readouterr().err
+
+
+def _learn_corpus(path: Path, n: int = 150) -> None:
+    rows = []
+    for i in range(n):
+        site = ("bugle.example", "herald.example", "post.example")[i % 3]
+        row: dict[str, object] = {"id": i, "url": f"https://{site}/{i}"}
+        if i % 4 == 0:  # some records are pages: their article is what is learned from
+            paras = "".join(f"<p>{line}</p>" for line in _doc(i, site).split("\n"))
+            row["html"] = f"<html><body><nav><a href='/'>Home</a></nav><main>{paras}</main></body></html>"
+        else:
+            row["text"] = _doc(i, site)
+        rows.append(row)
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_learn_gives_the_same_profile_on_any_number_of_workers(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    _learn_corpus(src)  # more than one batch of records
+    profiles = []
+    for workers in ("1", "2", "3"):
+        out = tmp_path / f"p{workers}.json"
+        assert cli.main(["learn", str(src), "-o", str(out), "-w", workers]) == 0
+        profiles.append(out.read_bytes())
+    assert profiles[0] == profiles[1] == profiles[2]
+    assert FOOTER in profiles[0].decode()
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="the patch reaches forked workers only")
+def test_learn_skips_a_record_over_the_time_limit_and_learns_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    real = Cleaner.clean
+
+    def slow(self: Cleaner, source: str | bytes, *args: object, **kwargs: object) -> object:
+        if "spin" in str(source):
+            end = time.process_time() + 30
+            while time.process_time() < end:  # CPU time, so the SIGPROF limit sees it
+                pass
+        return real(self, source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Cleaner, "clean", slow)  # the workers are forked: they see it too
+    src = tmp_path / "in.jsonl"
+    _learn_corpus(src, 12)
+    with src.open("a", encoding="utf-8") as fh:
+        page = "<html><body><p>spin forever</p></body></html>"
+        fh.write(json.dumps({"id": "slow", "html": page, "url": "https://bugle.example/s"}) + "\n")
+    out = tmp_path / "p.json"
+    assert cli.main(["learn", str(src), "-o", str(out), "-w", "2", "--timeout", "0.5"]) == 1
+    err = capsys.readouterr().err
+    assert "slow" in err and "time limit" in err
+    assert FOOTER in out.read_text(encoding="utf-8")
