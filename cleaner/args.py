@@ -78,6 +78,20 @@ def _positive(value: str) -> int:
     return n
 
 
+def _add_workers(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("-w", "--workers", type=_positive, default=None, help=help_text)
+
+
+def _add_timeout(parser: argparse.ArgumentParser, past_it: str) -> None:
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"the most CPU time one document may take; {past_it} (0: no limit; default: %(default)s)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG, description="Strip boilerplate from scraped news text and explain every removal."
@@ -110,13 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument(
         "--profile", metavar="PROFILE", help="remove the site boilerplate learned by `cleaner learn`"
     )
-    clean.add_argument(
-        "-w",
-        "--workers",
-        type=_positive,
-        default=None,
-        help="worker processes (default: the cores available)",
-    )
+    _add_workers(clean, "worker processes (default: the cores available)")
     bar = clean.add_mutually_exclusive_group()
     bar.add_argument(
         "--progress", action="store_true", default=None, help="show a progress bar even when piped"
@@ -129,14 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how often the resume journal is brought up to date (default: %(default)s)",
     )
-    clean.add_argument(
-        "--timeout",
-        type=_seconds,
-        default=DEFAULT_TIMEOUT,
-        metavar="SECONDS",
-        help="the most CPU time one document may take; past it the document is an error record "
-        "and the run goes on (0: no limit; default: %(default)s)",
-    )
+    _add_timeout(clean, "past it the document is an error record and the run goes on")
     clean.add_argument(
         "-q", "--quiet", action="store_true", help="no summary at the end (errors still shown)"
     )
@@ -170,21 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--budget", type=_positive, default=2_000_000, help="line counts held in memory at once"
     )
     learn.add_argument("--show", type=int, default=10, metavar="N", help="print the N sites with most lines")
-    learn.add_argument(
-        "-w",
-        "--workers",
-        type=_positive,
-        default=None,
-        help="worker processes extracting the articles of HTML records (default: the cores available)",
+    _add_workers(
+        learn, "worker processes extracting the articles of HTML records (default: the cores available)"
     )
-    learn.add_argument(
-        "--timeout",
-        type=_seconds,
-        default=DEFAULT_TIMEOUT,
-        metavar="SECONDS",
-        help="the most CPU time one document may take; past it the document is skipped "
-        "(0: no limit; default: %(default)s)",
-    )
+    _add_timeout(learn, "past it the document is skipped")
     _add_common(learn)
     learn.set_defaults(subparser=learn)
 
