@@ -32,8 +32,8 @@ class Config:
         (short lines such as "Advertisement" repeat legitimately).
     keep_title: HTML mode puts metadata["title"] back in front of the text.
     html_fast: HTML mode without trafilatura: the DOM pass, then our own text- and
-        link-density extractor on the cleaned tree (~10x the pages per second, a little
-        less accurate: see the README's results); for throughput-bound corpora.
+        link-density extractor on the cleaned tree (~3x the default's pages per second, a
+        little less accurate: see the README's results); for throughput-bound corpora.
     langs: rule packs to load; "auto" loads them all (cheap: they are compiled once).
     max_size: the largest document cleaned, in characters (bytes for undecoded input; a
         JSONL line, a file, a WARC payload in a batch run); a larger one is refused with
