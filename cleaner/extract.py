@@ -142,15 +142,13 @@ def _element_blocks(el: Any) -> Iterator[HtmlBlock]:
             yield from _element_blocks(child)
 
 
-def trafilatura_blocks(
-    html: str, *, precision: bool = False, fast: bool = True, links: bool = False
-) -> list[HtmlBlock]:
+def trafilatura_blocks(html: str, *, precision: bool = False, fast: bool = True) -> list[HtmlBlock]:
     """Main-content blocks of a page by trafilatura (markup in, never a URL).
 
-    links: ask trafilatura for its `ref` elements (each block's link density). Off by
-    default: with links on, trafilatura cuts paragraphs at links and drops the space after
-    them ("downloading" / "Google Earth 7on your desktop", its issue #476), which costs
-    the text words; html.py takes the link density from the density blocks instead."""
+    Without links: with `include_links` trafilatura cuts paragraphs at links and drops the
+    space after them ("Google Earth 7on your desktop", its issue #476), which costs the
+    text words; html.py takes each block's link density from the density blocks instead
+    (merge.link_densities)."""
     import trafilatura
 
     doc = trafilatura.bare_extraction(
@@ -159,7 +157,7 @@ def trafilatura_blocks(
         favor_precision=precision,
         include_comments=False,
         include_tables=True,
-        include_links=links,
+        include_links=False,
         with_metadata=False,
     )
     body = getattr(doc, "body", None)

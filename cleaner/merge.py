@@ -48,7 +48,7 @@ def _align(traf: list[HtmlBlock], dense: list[HtmlBlock]) -> tuple[list[int], se
     """Where trafilatura's blocks are in the density blocks, found left to right: for each,
     the first density block it overlaps (-1: not found); the density blocks overlapped;
     and the characters found."""
-    joined, starts = _joined(dense)
+    joined, starts = _joined([b.text for b in dense], " ")
     anchors: list[int] = []
     covered: set[int] = set()
     found = cursor = 0
@@ -68,14 +68,16 @@ def _align(traf: list[HtmlBlock], dense: list[HtmlBlock]) -> tuple[list[int], se
     return anchors, covered, found
 
 
-def _joined(dense: list[HtmlBlock]) -> tuple[str, list[int]]:
-    """The blocks' texts joined by spaces, and where each starts in the joined text."""
+def _joined(texts: list[str], sep: str) -> tuple[str, list[int]]:
+    """The texts joined by `sep`, and where each starts in the joined text (one more entry
+    at the end: where a next one would start)."""
     starts: list[int] = []
     pos = 0
-    for b in dense:
+    for t in texts:
         starts.append(pos)
-        pos += len(b.text) + 1
-    return " ".join(b.text for b in dense), starts
+        pos += len(t) + len(sep)
+    starts.append(pos)
+    return sep.join(texts), starts
 
 
 def link_densities(traf: list[HtmlBlock], page: PageBlocks) -> None:
@@ -85,13 +87,7 @@ def link_densities(traf: list[HtmlBlock], page: PageBlocks) -> None:
     the characters covered. Text not found counts as no link (the rules that drop linked
     lines leave it alone)."""
     dense = page.blocks
-    starts: list[int] = []
-    pos = 0
-    for b in dense:
-        starts.append(pos)
-        pos += len(b.text) - b.text.count(" ")
-    starts.append(pos)
-    joined = "".join(b.text for b in dense).replace(" ", "")
+    joined, starts = _joined([b.text.replace(" ", "") for b in dense], "")
     cursor = 0
     misses = 0  # each miss scans the page text: past MAX_MISSES, no more searching (a huge page
     # whose text trafilatura rewrote would cost blocks x page characters)
