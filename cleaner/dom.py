@@ -201,13 +201,28 @@ def _text(node: LexborNode) -> str:
     return " ".join(node.text(deep=True, separator=" ").split())
 
 
-def _prose(node: LexborNode, least: int) -> int:
-    """Characters of prose under `node`: <p> elements of at least `least` characters."""
+def _prose(node: LexborNode, least: int, *, items: bool = False) -> int:
+    """Characters of prose under `node`: <p> elements of at least `least` characters, outside
+    list items (a slideshow's or a teaser list's <li><p> captions are items, not running text)."""
     total = 0
     for p in node.css("p"):
         n = len(p.text().strip())
         if n >= least:
             total += n
+    return total if items or not total else total - _item_chars(node, least)
+
+
+def _item_chars(node: LexborNode, least: int) -> int:
+    """Characters of the list items under `node` that hold a single paragraph of at least
+    `least` characters: a slideshow's captions, a teaser list's standfirsts. (An item with
+    several paragraphs is running text: a blog that lists its post as one <li>.)"""
+    total = 0
+    for li in node.css("li"):
+        ps = li.css("p")
+        if len(ps) == 1:
+            n = len(ps[0].text().strip())
+            if n >= least:
+                total += n
     return total
 
 
@@ -296,12 +311,13 @@ def prune(
         raw = node.text(deep=True, separator=" ")
         if page_chars < 0:
             page_chars = len(body.text(deep=True, separator=" ")) or 1
-            page_prose = _prose(body, rules.prose_chars)
+            page_prose = _prose(body, rules.prose_chars, items=True)
         if len(raw) > RAW_SLACK * rules.guard_share * page_chars:  # then the exact test
             if body_chars < 0:
                 body_chars = len(_text(body))
             text = _text(node)
-            if holds_text(len(text), _link_chars(node), body_chars, rules):
+            items = _item_chars(node, 0)
+            if holds_text(len(text) - items, _link_chars(node), body_chars, rules):
                 continue  # the article in a wrapper with a clutter-like name
         if len(raw) >= rules.prose_chars and holds_prose(
             found[0], len(raw), _prose(node, rules.prose_chars), page_prose, rules

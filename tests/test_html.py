@@ -415,6 +415,33 @@ def test_an_about_box_with_a_clutter_name_goes_even_beside_a_short_article(mode:
     assert any("friendly side" in x.text and x.rule == "dom.class.footer" for x in r.removed)
 
 
+SLIDES = [
+    f"Fans on the square watch the final on a big screen in the rain while the band plays, slide {i}."
+    for i in range(30)
+]
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_a_promo_slideshow_with_more_text_than_the_article_still_goes(mode: str) -> None:
+    # the content guards count running text: a slideshow's one-paragraph list items are
+    # captions, so they never make a clutter-named wrapper "the article"
+    slides = "".join(f"<li><h4>Slide</h4><p>{s}</p></li>" for s in SLIDES)
+    html = page(
+        f"<article>{ARTICLE}</article><div class='promo-holder'><ul class='slides'>{slides}</ul></div>"
+    )
+    r = MODES[mode].clean(html)
+    assert "Opponents argued" in r.text
+    assert "slide 7." not in r.text
+    assert any("slide 7." in x.text and x.rule == "dom.class.promo" for x in r.removed)
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_a_post_listed_as_one_item_of_a_clutter_named_wrapper_stays(mode: str) -> None:
+    # an item of several paragraphs is running text: a blog that lists its post in an <li>
+    html = page(f"{NAV}<div class='social-wrapper'><ul><li>{ARTICLE}</li></ul></div>")
+    assert "Opponents argued" in MODES[mode].clean(html).text
+
+
 def test_gallery_captions_stay_ordinary_captions_go() -> None:
     figure = "<figure><img src='https://img.example/{i}.jpg'><figcaption>{cap}</figcaption></figure>"
     caption = "Photo: Jane Doe/Example Agency"
