@@ -34,7 +34,7 @@ from .io import Fields, ReadError, Record, Source, Unit, unit_record
 from .model import Result
 from .pipeline import Cleaner
 from .pool import DEFAULT_TIMEOUT, Limiter, Pool, RecordTimeout, unit_where
-from .writers import doc_text, json_line, jsonl_output, warc_output
+from .writers import doc_text, json_line, jsonl_output, row_bytes, warc_output
 
 __all__ = ["DEFAULT_TIMEOUT", "Job", "Outcome", "Stats", "clean_units", "default_workers", "run_batches"]
 
@@ -232,12 +232,24 @@ def batches(planned: Iterator[Planned]) -> Iterator[list[Planned]]:
         batch.append(item)
         unit = item[1]
         if isinstance(unit, tuple):
-            size += sum(len(x) for x in unit if isinstance(x, bytes)) + 64
+            size += unit_size(unit)
         if size >= BATCH_BYTES or len(batch) >= BATCH_UNITS:
             yield batch
             batch, size = [], 0
     if batch:
         yield batch
+
+
+def unit_size(unit: Unit) -> int:
+    """About how many bytes a unit carries to a worker: its raw bytes, or the strings of a
+    Parquet row (a batch of 256 rows of 20 MB pages must not travel as one)."""
+    size = 64
+    for x in unit:
+        if isinstance(x, bytes | str):
+            size += len(x)
+        elif isinstance(x, dict):
+            size += row_bytes(x)
+    return size
 
 
 Window = deque[tuple[list[Planned], "Future[list[Outcome]]"]]

@@ -23,6 +23,7 @@ __all__ = [
     "DecompressionError",
     "MissingExtra",
     "need",
+    "parquet_batch_rows",
     "parquet_units",
     "warc_record",
     "warc_units",
@@ -30,8 +31,10 @@ __all__ = [
     "zstd_writer",
 ]
 
-#: Rows per Parquet read batch: small enough to stay flat in memory, big enough to be fast.
+#: Rows per Parquet read batch: small enough to stay flat in memory, big enough to be fast;
+#: fewer when rows are big, so that a batch holds about PARQUET_BATCH_BYTES of data.
 PARQUET_BATCH = 256
+PARQUET_BATCH_BYTES = 64 << 20
 
 
 class MissingExtra(ImportError):
@@ -141,12 +144,22 @@ def parquet_units(source: Source) -> Iterator[tuple[Unit | ReadError, int]]:
     size = source.path.stat().st_size
     rowno = 0
     try:
-        for batch in pfile.iter_batches(batch_size=PARQUET_BATCH):
+        for batch in pfile.iter_batches(batch_size=parquet_batch_rows(pfile.metadata)):
             for row in batch.to_pylist():
                 rowno += 1
                 yield ("row", f"{source.name}:{rowno}", rowno, row), size * rowno // total
     except Exception as exc:  # a corrupt page or column chunk
         yield ReadError(f"{source.name}:{rowno + 1}", f"cannot read further: {exc}"), size
+
+
+def parquet_batch_rows(meta: Any) -> int:
+    """Rows to read at a time: PARQUET_BATCH, fewer when rows are big (the file's row groups
+    say how many bytes a row holds, uncompressed), and never less than one."""
+    rows: int = meta.num_rows
+    data: int = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if rows <= 0 or data <= 0:
+        return PARQUET_BATCH
+    return max(1, min(PARQUET_BATCH, PARQUET_BATCH_BYTES * rows // data))
 
 
 def parquet_schema_of(path: str) -> Any:

@@ -45,7 +45,8 @@ __all__ = [
 _FIELDS = Fields()
 
 #: Parquet rows buffered before a part file is written (bounds memory per output).
-PARQUET_PART_ROWS = 2048
+PARQUET_PART_ROWS = 2048  # rows a part file holds at most ...
+PARQUET_PART_BYTES = 64 << 20  # ... and about this much text: rows of 20 MB pages are many
 
 
 def _umask_mode() -> int:
@@ -253,6 +254,11 @@ class JsonlWriter(Writer):
         self.fh.close()
 
 
+def row_bytes(row: dict[str, Any]) -> int:
+    """About how many bytes a record holds: the length of its string and bytes values."""
+    return sum(len(v) for v in row.values() if isinstance(v, str | bytes))
+
+
 class ParquetWriter(Writer):
     """Many records -> one Parquet file. Rows are written as part files in a hidden
     directory (a part is complete or absent, so a checkpoint is a part count); commit
@@ -271,10 +277,12 @@ class ParquetWriter(Writer):
             if int(old.stem.split("-")[1]) >= self.count:
                 old.unlink()
         self.rows: list[dict[str, Any]] = []
+        self.size = 0
 
     def write(self, payload: Any) -> None:
         self.rows.append(payload)
-        if len(self.rows) >= PARQUET_PART_ROWS:
+        self.size += row_bytes(payload)
+        if len(self.rows) >= PARQUET_PART_ROWS or self.size >= PARQUET_PART_BYTES:
             self._flush()
 
     def _flush(self) -> None:
@@ -287,6 +295,7 @@ class ParquetWriter(Writer):
         os.replace(tmp, part)
         self.count += 1
         self.rows = []
+        self.size = 0
 
     def checkpoint(self, sync: bool = False) -> int:
         self._flush()

@@ -297,3 +297,40 @@ def test_warc_in_warc_out(tmp_path: Path) -> None:
     assert cli.main(["clean", str(src), "-o", str(again), "-w", "2", "-q"]) == 0
     assert again.read_bytes() == out.read_bytes()  # ids derived from the input: same bytes
     assert gzip.decompress(out.read_bytes()).count(b"WARC/1.1\r\n") == 3
+
+
+def test_big_parquet_rows_are_read_and_sent_a_few_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pa, pq = pytest.importorskip("pyarrow"), pytest.importorskip("pyarrow.parquet")
+    from cleaner import batch, formats
+
+    small = tmp_path / "small.parquet"
+    pq.write_table(pa.Table.from_pylist([{"id": i, "text": "short"} for i in range(1000)]), small)
+    assert formats.parquet_batch_rows(pq.ParquetFile(small).metadata) == formats.PARQUET_BATCH
+    # rows of 1 MB against a 4 MB budget (the real one is 64 MB: 256 pages of 20 MB would be 5 GB)
+    monkeypatch.setattr(formats, "PARQUET_BATCH_BYTES", 4 << 20)
+    pages = [f"{i} {BODY} " * ((1 << 20) // len(BODY)) for i in range(12)]
+    big = tmp_path / "big.parquet"
+    pq.write_table(pa.Table.from_pylist([{"id": i, "text": p} for i, p in enumerate(pages)]), big)
+    assert 1 <= formats.parquet_batch_rows(pq.ParquetFile(big).metadata) <= 4
+    # the worker batches count a row's strings too: a few big rows make a batch
+    units = [("row", f"big:{i}", i, {"id": i, "text": p}) for i, p in enumerate(pages)]
+    assert batch.unit_size(units[0]) > len(pages[0])
+    assert max(
+        len(b) for b in batch.batches(iter([("k", u, 0) for u in units]))
+    ) <= 1 + batch.BATCH_BYTES // len(pages[0])
+    # the Parquet writer flushes a part file by bytes as well as by rows
+    from cleaner import writers
+
+    monkeypatch.setattr(writers, "PARQUET_PART_BYTES", 4 << 20)
+    w = writers.ParquetWriter(tmp_path / "parts.parquet")
+    for i, p in enumerate(pages):
+        w.write({"id": i, "text": p})
+    assert w.checkpoint() >= 3  # 12 rows of 1 MB in parts of about 4 MB
+    w.commit()
+    assert pq.read_table(tmp_path / "parts.parquet").column("id").to_pylist() == list(range(12))
+    # and every row still comes out once, in order
+    out = tmp_path / "out.parquet"
+    assert cli.main(["clean", str(big), "-o", str(out), "-q"]) == 0
+    assert pq.read_table(out).column("id").to_pylist() == list(range(12))
