@@ -201,21 +201,21 @@ def _text(node: LexborNode) -> str:
     return " ".join(node.text(deep=True, separator=" ").split())
 
 
-def _prose(node: LexborNode, least: int, *, items: bool = False) -> int:
-    """Characters of prose under `node`: <p> elements of at least `least` characters, outside
-    list items (a slideshow's or a teaser list's <li><p> captions are items, not running text)."""
+def _prose(node: LexborNode, least: int) -> int:
+    """Characters of prose under `node`: <p> elements of at least `least` characters."""
     total = 0
     for p in node.css("p"):
         n = len(p.text().strip())
         if n >= least:
             total += n
-    return total if items or not total else total - _item_chars(node, least)
+    return total
 
 
 def _item_chars(node: LexborNode, least: int) -> int:
     """Characters of the list items under `node` that hold a single paragraph of at least
-    `least` characters: a slideshow's captions, a teaser list's standfirsts. (An item with
-    several paragraphs is running text: a blog that lists its post as one <li>.)"""
+    `least` characters: a slideshow's captions, a teaser list's standfirsts. They never make
+    a subtree the article. (An item with several paragraphs is running text: a blog that
+    lists its post as one <li>.)"""
     total = 0
     for li in node.css("li"):
         ps = li.css("p")
@@ -311,18 +311,23 @@ def prune(
         raw = node.text(deep=True, separator=" ")
         if page_chars < 0:
             page_chars = len(body.text(deep=True, separator=" ")) or 1
-            page_prose = _prose(body, rules.prose_chars, items=True)
-        if len(raw) > RAW_SLACK * rules.guard_share * page_chars:  # then the exact test
+            page_prose = _prose(body, rules.prose_chars)
+        n = len(raw)
+        if n > RAW_SLACK * rules.guard_share * page_chars:  # then the exact test
             if body_chars < 0:
                 body_chars = len(_text(body))
-            text = _text(node)
-            items = _item_chars(node, 0)
-            if holds_text(len(text) - items, _link_chars(node), body_chars, rules):
+            chars, links = len(_text(node)), _link_chars(node)
+            if holds_text(chars, links, body_chars, rules) and holds_text(
+                chars - _item_chars(node, 0), links, body_chars, rules
+            ):
                 continue  # the article in a wrapper with a clutter-like name
-        if len(raw) >= rules.prose_chars and holds_prose(
-            found[0], len(raw), _prose(node, rules.prose_chars), page_prose, rules
-        ):
-            continue  # most of the page's prose: a layout wrapper around the article
+        # a subtree's prose is at most its raw text: most subtrees need no count
+        if n >= rules.prose_chars and 0 < rules.guard_prose * page_prose <= n:
+            prose = _prose(node, rules.prose_chars)
+            if holds_prose(found[0], n, prose, page_prose, rules) and holds_prose(
+                found[0], n, prose - _item_chars(node, rules.prose_chars), page_prose, rules
+            ):
+                continue  # most of the page's prose: a layout wrapper around the article
         # Candidates come in document order, so the ones in this subtree come next (a
         # selector list may also yield this node again): skip them by id, with no climb.
         inside.add(mid)
