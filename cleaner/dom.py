@@ -227,7 +227,9 @@ def _item_chars(node: LexborNode, least: int) -> int:
 
 
 def _link_chars(node: LexborNode) -> int:
-    return sum(len(_text(a)) for a in node.css("a"))
+    """Characters of link text under `node` (whitespace inside a link counted as it stands:
+    normalising every link's text cost more than the guard's margin is worth)."""
+    return sum(len(a.text(deep=True).strip()) for a in node.css("a"))
 
 
 RAW_SLACK = 0.8  # raw text lengths (whitespace and all) only pre-select for the exact test
