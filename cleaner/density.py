@@ -47,6 +47,10 @@ BLOCK_PENALTY = 20  # every block costs this many characters (many short blocks 
 FLOOR = 30  # ... but no block costs more than this: a related list inside the article must
 # not outweigh the article, while a menu of fifty links still sinks its container
 MIN_CHARS = 25  # the extract must have at least this much text
+# A page where no element scores MIN_CHARS is read again at this block penalty: a post of
+# short lines (an invitation, an address, a poem, each line its own <div>) scores below zero
+# line by line, and an empty text is the worst answer for it.
+SHORT_LINES_PENALTY = 5
 
 
 class _Run:
@@ -137,15 +141,15 @@ class PageBlocks:
     order: list[int]  # parent_of's elements, each after its parent
 
 
-def choose(page: PageBlocks, floor: float = FLOOR) -> list[int]:
+def choose(page: PageBlocks, floor: float = FLOOR, penalty: float = BLOCK_PENALTY) -> list[int]:
     """Indices of the blocks inside the element with the best density score; [] when they
-    hold less than MIN_CHARS."""
+    hold less than MIN_CHARS. `penalty`: what each block costs (BLOCK_PENALTY)."""
     blocks, owners, parent_of = page.blocks, page.owners, page.parent_of
     score: dict[int, float] = {}
     for b, owner in zip(blocks, owners, strict=True):
         n = len(b.text)
         link = b.link_density * n
-        gain = max((n - link) - LINK_PENALTY * link - BLOCK_PENALTY, -floor)
+        gain = max((n - link) - LINK_PENALTY * link - penalty, -floor)
         score[owner] = score.get(owner, 0.0) + gain
     if not score:
         return []
@@ -200,7 +204,8 @@ def extract(tree: LexborHTMLParser, floor: float = FLOOR) -> list[HtmlBlock]:
     floor: the most a block can cost; default mode's fallback passes no floor (a tighter
     container: it only stands in for trafilatura when both read the same article)."""
     page = page_blocks(tree)
-    return [page.blocks[k] for k in choose(page, floor)]
+    found = choose(page, floor) or choose(page, floor, SHORT_LINES_PENALTY)
+    return [page.blocks[k] for k in found]
 
 
 RESCUE_BELOW = 100  # rescue only pages whose cleaned <body> holds less text than this

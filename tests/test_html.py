@@ -442,6 +442,15 @@ def test_a_post_listed_as_one_item_of_a_clutter_named_wrapper_stays(mode: str) -
     assert "Opponents argued" in MODES[mode].clean(html).text
 
 
+def test_fast_mode_reads_a_post_of_short_lines_instead_of_returning_nothing() -> None:
+    # every line its own <div>: each scores below zero at the usual block penalty
+    lines = ["Dear all,", "Our book reading is", "this Saturday, 11 am.", "Location:",
+             "The Reading Room", "785 Laurel St,", "Hope to see you there.", "Cheers,", "Alina"]  # fmt: skip
+    post = "".join(f"<div>{x}</div>" for x in lines)
+    r = MODES["fast"].clean(page(f"{NAV}<div class='post-body'>{post}</div>"))
+    assert "this Saturday, 11 am." in r.text and "The Reading Room" in r.text
+
+
 def test_gallery_captions_stay_ordinary_captions_go() -> None:
     figure = "<figure><img src='https://img.example/{i}.jpg'><figcaption>{cap}</figcaption></figure>"
     caption = "Photo: Jane Doe/Example Agency"
