@@ -95,6 +95,7 @@ class TokenRules:
     taxonomy_words: frozenset[str]
     state_words: frozenset[str]
     content_words: frozenset[str]
+    unguarded: frozenset[str]  # reasons whose subtrees no content guard keeps
     start_words: frozenset[str]  # every word a token or pair rule starts from
     selector: str  # the CSS query for candidate elements
     drop_selector: str  # the CSS query for `drop_tags`
@@ -125,6 +126,7 @@ def load_tokens() -> TokenRules:
         taxonomy_words=frozenset(d["taxonomy_words"]),
         state_words=frozenset(d["state_words"]),
         content_words=frozenset(d["content_words"]),
+        unguarded=frozenset(d["unguarded_reasons"]),
         start_words=frozenset(d["tokens"]) | {a for a, _ in pairs},
         selector=",".join([f":is([class],[id],[hidden]):not({','.join(QUERY_SKIPS)})", *guarded]),
         drop_selector=",".join(d["drop_tags"]),
@@ -315,7 +317,8 @@ def prune(
             page_chars = len(body.text(deep=True, separator=" ")) or 1
             page_prose = _prose(body, rules.prose_chars)
         n = len(raw)
-        if n > RAW_SLACK * rules.guard_share * page_chars:  # then the exact test
+        guarded = found[0] not in rules.unguarded
+        if guarded and n > RAW_SLACK * rules.guard_share * page_chars:  # then the exact test
             if body_chars < 0:
                 body_chars = len(_text(body))
             chars, links = len(_text(node)), _link_chars(node)
@@ -324,7 +327,7 @@ def prune(
             ):
                 continue  # the article in a wrapper with a clutter-like name
         # a subtree's prose is at most its raw text: most subtrees need no count
-        if n >= rules.prose_chars and 0 < rules.guard_prose * page_prose <= n:
+        if guarded and n >= rules.prose_chars and 0 < rules.guard_prose * page_prose <= n:
             prose = _prose(node, rules.prose_chars)
             if holds_prose(found[0], n, prose, page_prose, rules) and holds_prose(
                 found[0], n, prose - _item_chars(node, rules.prose_chars), page_prose, rules

@@ -415,6 +415,21 @@ def test_an_about_box_with_a_clutter_name_goes_even_beside_a_short_article(mode:
     assert any("friendly side" in x.text and x.rule == "dom.class.footer" for x in r.removed)
 
 
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_an_author_box_is_never_kept_as_the_article_for_its_prose(mode: str) -> None:
+    # beside a one-line post the profile holds all the page's long paragraphs: the prose
+    # guard (for layout wrappers with unlucky names) must not take it for the article
+    profile = (
+        "<div class='profile-block'><a href='/me'>Dana Reyes</a><p>I live, I learn, I teach. Here I "
+        "share and celebrate my creativity and the creativity of others, every week.</p></div>"
+    )
+    post = "<div class='post'><h2>Food sculptures</h2><p>Repurposing food as art is creative.</p></div>"
+    r = MODES[mode].clean(page(f"{NAV}{profile}{post}"))
+    assert "Repurposing food as art" in r.text
+    assert "celebrate my creativity" not in r.text
+    assert any(x.rule == "dom.class.profile-block" for x in r.removed)
+
+
 SLIDES = [
     f"Fans on the square watch the final on a big screen in the rain while the band plays, slide {i}."
     for i in range(30)
