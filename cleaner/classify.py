@@ -41,15 +41,18 @@ def pattern_rule(b: Block, patterns: list[Pattern]) -> Rule | None:
 _ORDER = attrgetter("order")
 
 
-def classify(blocks: list[Block], text: str, rules: RuleSet, config: Config) -> None:
+def classify(
+    blocks: list[Block], text: str, rules: RuleSet, config: Config, langs: frozenset[str] | None = None
+) -> None:
     """Set `verdict`/`rule` on each block a rule names; conservative mode skips weak rules.
 
-    `text` is the repaired document the blocks were cut from (block.index is its line).
+    `text` is the repaired document the blocks were cut from (block.index is its line);
+    `langs` the packs to run (RuleSet.pick(text) when not given).
     """
     conservative = config.mode == "conservative"
     limit = max(rules.max_len, EXACT_MAX)
     short = [b for b in blocks if len(b.text) <= limit]  # no pattern fires on a longer line
-    hits = rules.candidates([b.text for b in short], text)
+    hits = rules.candidates([b.text for b in short], text, langs)
     # Pass 1, the whole-line phrase lookup (kickers excepted: they depend on position, see
     # context.py), on the lines short enough to be a phrase. The key's first word is the
     # line's first word trimmed as keys are; when it starts no phrase, the key (which

@@ -11,7 +11,7 @@ from .config import Config
 from .errors import InputError
 from .limits import binary_kind, check_depth, check_size, check_text
 from .model import Removal, Repair, Result
-from .rules import RuleSet, load_rules
+from .rules import LANG_SAMPLE, RuleSet, load_rules
 
 if TYPE_CHECKING:
     from .profile import Profile
@@ -96,11 +96,12 @@ class Cleaner:
             if features is not None and text.count("\n") != lines:
                 features = None  # repair joined or split lines: the features no longer line up
         blocks, removed = segment.segment(text)
+        langs = self.rules.pick(text)
         if features is not None:
             for b in blocks:
                 f = features[b.index]
                 b.tag, b.link_density, b.heading = f.tag, f.link_density, f.heading
-        classify.classify(blocks, text, self.rules, self.config)
+        classify.classify(blocks, text, self.rules, self.config, langs)
         context.revise(blocks, self.rules, self.config)
         if features is not None and htmlctx.revise(blocks, self.rules, self.config):
             # lines the HTML rules took can make a new first line (a kicker) or close a zone:
@@ -114,7 +115,32 @@ class Cleaner:
         meta: dict[str, Any] = dict(metadata or {})
         if url:
             meta.setdefault("url", url)
-        return assemble(blocks, removed, repairs, meta)
+        result = assemble(blocks, removed, repairs, meta)
+        if self._pick_grows(text, result.text, langs):
+            return self._again(result, [b.index for b in blocks if not b.verdict], url, site)
+        return result
+
+    def _pick_grows(self, text: str, out: str, langs: frozenset[str]) -> bool:
+        """Whether the cleaned text `out` would get packs that `text` (picked `langs`) did not.
+        (Fewer packs remove no more: only a pick that grows can make a second run differ.)"""
+        if out == text or langs == self.rules.packs or out[:LANG_SAMPLE] == text[:LANG_SAMPLE]:
+            return False  # nothing removed; every pack ran already; the same sample
+        return not self.rules.pick(out) <= langs
+
+    def _again(self, first: Result, lines: list[int], url: str | None, site: str | None) -> Result:
+        """The first pass's text cleaned once more, as text, when its removals changed the
+        language pick (a short text falls below the stopword count and gets every pack; a
+        page loses the lines of its second language): a second run would apply rules the
+        first did not, so it is made here and `clean` stays idempotent. `lines`: the first
+        pass's line of each kept line, for the second pass's removals. (Each round removes
+        at least one line or stops, so this ends.)"""
+        second = self.clean_text(first.text, url, first.metadata, site=site)
+        moved = [
+            Removal(r.text, r.reason, r.rule, lines[r.line] if 0 <= r.line < len(lines) else r.line)
+            for r in second.removed
+        ]
+        removed = sorted([*first.removed, *moved], key=_LINE)
+        return Result(second.text, removed, first.repairs + second.repairs, second.metadata)
 
     def clean_many(self, sources: Iterable[str | bytes]) -> Iterator[Result]:
         """Clean a stream of documents lazily, one `Result` per input, in order."""

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from typing import Any
 
 import ahocorasick_rs
@@ -103,9 +104,7 @@ class RuleSet:
         if self.stopwords is None:
             return self.packs
         counts: dict[str, int] = {}
-        for pat, n in Counter(
-            h[0] for h in self.stopwords.find_matches_as_indexes(buf[:LANG_SAMPLE])
-        ).items():
+        for pat, n in Counter(map(_FIRST, self.stopwords.find_matches_as_indexes(buf[:LANG_SAMPLE]))).items():
             lang = self.stopword_lang[pat]
             counts[lang] = counts.get(lang, 0) + n
         top = max(counts.values(), default=0)
@@ -118,12 +117,20 @@ class RuleSet:
         unknown). classify.py inlines the same lookup in its hot loop."""
         return self.exact.get(exact_key(text)) if len(text) <= EXACT_MAX else None
 
-    def candidates(self, lines: Sequence[str], sample: str) -> dict[int, list[Pattern]]:
+    def pick(self, document: str) -> frozenset[str]:
+        """The packs for a document (`languages` on its first LANG_SAMPLE characters)."""
+        head = b"\n" + document[:LANG_SAMPLE].encode("utf-8", "surrogatepass")
+        return self.languages(head.translate(WORD_TABLE))
+
+    def candidates(
+        self, lines: Sequence[str], sample: str, langs: frozenset[str] | None = None
+    ) -> dict[int, list[Pattern]]:
         """Position in `lines` -> the patterns whose triggers occur on that line (one pass).
 
         `lines` are the lines worth a look: callers leave out those longer than
         `max_len`, which no pattern fires on, so long paragraphs cost no scan at all.
-        `sample` is the document's start, for the language guess.
+        `sample` is the document's start, for the language guess (`langs`, when the caller
+        has made it already).
         """
         if self.automaton is None or not lines:
             return {}
@@ -132,8 +139,8 @@ class RuleSet:
         # Newlines read as spaces: one pattern a word instead of four (" w ", "\\nw\\n", ...);
         # offsets are unchanged, so a hit still maps to its line through `buf`.
         hits = self.automaton.find_matches_as_indexes(buf.replace(b"\n", b" "), overlapping=True)
-        head = b"\n" + sample[:LANG_SAMPLE].encode("utf-8", "surrogatepass")
-        langs = self.languages(head.translate(WORD_TABLE))
+        if langs is None:
+            langs = self.pick(sample)
         out: dict[int, list[Pattern]] = {}
         timed = [p for pack, pats in self.time_gated.items() if pack in langs for p in pats]
         if timed:
@@ -218,6 +225,7 @@ def _automaton(patterns: list[bytes]) -> Any:
     return ahocorasick_rs.BytesAhoCorasick(patterns + _NO_PREFILTER, implementation=_DFA)
 
 
+_FIRST = itemgetter(0)  # a match's pattern index (counted in C, not in a generator)
 LANG_SAMPLE = 2048  # bytes of a document read to guess its language
 LANG_MIN_HITS = 8  # fewer stopword hits than this: language unknown
 LANG_SHARE = 0.3  # a second language counts when it has this share of the top one's hits
