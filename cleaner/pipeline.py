@@ -88,7 +88,37 @@ class Cleaner:
 
         features (HTML mode): one entry per line of `text` with the line's tag, link
         density and heading level; the HTML context rules (htmlctx.py) then run too.
+
+        When the removals change the language pick so that the cleaned text would get a
+        pack its input did not (a short text falls below the stopword count and gets every
+        pack; a page loses the lines of its second language), a second run would apply rules
+        the first did not: the cleaned text is then cleaned again, as text, here, so that
+        `clean` stays idempotent. The extra removals are reported at their input lines.
         """
+        result, source, langs, kept = self._pass(text, url, metadata, site, features)
+        for _ in range(EXTRA_ROUNDS):
+            if not self._pick_grows(source, result.text, langs):
+                break
+            again, source, langs, kept_again = self._pass(result.text, url, result.metadata, site, None)
+            moved = [
+                Removal(r.text, r.reason, r.rule, kept[r.line] if 0 <= r.line < len(kept) else r.line)
+                for r in again.removed
+            ]
+            removed = sorted([*result.removed, *moved], key=_LINE)
+            result = Result(again.text, removed, result.repairs + again.repairs, again.metadata)
+            kept = [kept[k] for k in kept_again]
+        return result
+
+    def _pass(
+        self,
+        text: str,
+        url: str | None,
+        metadata: dict[str, Any] | None,
+        site: str | None,
+        features: Sequence[Features] | None,
+    ) -> tuple[Result, str, frozenset[str], list[int]]:
+        """One run of the text pipeline: the result, the repaired text it cut into lines, the
+        packs it ran and, for each kept line, its line in that text."""
         repairs: list[Repair] = []
         if self.config.repair:
             lines = text.count("\n") if features is not None else 0
@@ -115,10 +145,8 @@ class Cleaner:
         meta: dict[str, Any] = dict(metadata or {})
         if url:
             meta.setdefault("url", url)
-        result = assemble(blocks, removed, repairs, meta)
-        if self._pick_grows(text, result.text, langs):
-            return self._again(result, [b.index for b in blocks if not b.verdict], url, site)
-        return result
+        kept = [b.index for b in blocks if not b.verdict]
+        return assemble(blocks, removed, repairs, meta), text, langs, kept
 
     def _pick_grows(self, text: str, out: str, langs: frozenset[str]) -> bool:
         """Whether the cleaned text `out` would get packs that `text` (picked `langs`) did not.
@@ -126,21 +154,6 @@ class Cleaner:
         if out == text or langs == self.rules.packs or out[:LANG_SAMPLE] == text[:LANG_SAMPLE]:
             return False  # nothing removed; every pack ran already; the same sample
         return not self.rules.pick(out) <= langs
-
-    def _again(self, first: Result, lines: list[int], url: str | None, site: str | None) -> Result:
-        """The first pass's text cleaned once more, as text, when its removals changed the
-        language pick (a short text falls below the stopword count and gets every pack; a
-        page loses the lines of its second language): a second run would apply rules the
-        first did not, so it is made here and `clean` stays idempotent. `lines`: the first
-        pass's line of each kept line, for the second pass's removals. (Each round removes
-        at least one line or stops, so this ends.)"""
-        second = self.clean_text(first.text, url, first.metadata, site=site)
-        moved = [
-            Removal(r.text, r.reason, r.rule, lines[r.line] if 0 <= r.line < len(lines) else r.line)
-            for r in second.removed
-        ]
-        removed = sorted([*first.removed, *moved], key=_LINE)
-        return Result(second.text, removed, first.repairs + second.repairs, second.metadata)
 
     def clean_many(self, sources: Iterable[str | bytes]) -> Iterator[Result]:
         """Clean a stream of documents lazily, one `Result` per input, in order."""
@@ -163,6 +176,9 @@ def assemble(blocks: list[Any], removed: list[Removal], repairs: list[Any], meta
 
 
 _LINE = attrgetter("line")
+# Extra runs when the language pick grows (see Cleaner.clean_text); one is the rule, a
+# pick that keeps changing after this many is left as it is.
+EXTRA_ROUNDS = 3
 
 
 _DEFAULT: Cleaner | None = None
