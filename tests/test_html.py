@@ -294,6 +294,8 @@ def test_a_run_of_sentence_like_linked_headlines_goes_whole_from_either_end() ->
         ("tagline", "", "navigation"),
         ("widget user-profile", "", "disclaimer"),  # the blogger's bio in a sidebar
         ("", "about-me", "disclaimer"),
+        ("post-author", "", "disclaimer"),  # "About the author" under a post
+        ("", "profile-container", "disclaimer"),  # a Blogger sidebar's profile
         ("widget widget_recent_entries", "", "recirculation"),  # a WordPress sidebar widget
         ("", "popular-posts", "recirculation"),
         ("post-tags", "", "navigation"),
