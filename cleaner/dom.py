@@ -322,6 +322,7 @@ def prune(
             if body_chars < 0:
                 body_chars = len(_text(body))
             chars, links = len(_text(node)), _link_chars(node)
+            # without its list items the test is stricter: count them only when it can pass
             if holds_text(chars, links, body_chars, rules) and holds_text(
                 chars - _item_chars(node, 0), links, body_chars, rules
             ):
