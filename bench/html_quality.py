@@ -20,7 +20,8 @@ Comments are off for trafilatura because both gold sets treat user comments as
 boilerplate (dev-dragnet-train lists them under `without`). Every call is wrapped: a
 crash counts as an empty output and is reported. Then, for the cleaner: crashes,
 idempotence of the text it returns (`clean(text, kind="text")` changes nothing), what
-the DOM pass and the text rules removed by reason, and a seeded sample of removals.
+the DOM pass and the text rules removed by reason, the rules whose removals took most of
+what the gold wants (`score.removal_cost`), and a seeded sample of removals.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from bench.data import SETS, pages
-from bench.score import Score, ngrams, snippets
+from bench.score import Score, ngrams, removal_cost, snippets
 
 Page = dict[str, Any]
 System = Callable[[str], str]
@@ -105,12 +106,16 @@ def run_system(name: str, pages_: Sequence[Page]) -> tuple[list[str], list[tuple
 
 
 def cleaner_report(pages_: Sequence[Page], samples: int, seed: int, fast: bool = False) -> None:
-    """Idempotence of the returned text, removals by reason, and a sample to judge."""
+    """Idempotence of the returned text, removals by reason, what each rule took that the
+    gold wants, and a sample to judge."""
     import cleaner
 
     c = cleaner.Cleaner(html_fast=fast)
     by_reason: Counter[str] = Counter()
     by_rule: Counter[str] = Counter()
+    wrong: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    example: dict[str, str] = {}
     not_idem: list[str] = []
     pool: list[tuple[str, Any]] = []
     for page in pages_:
@@ -120,19 +125,31 @@ def cleaner_report(pages_: Sequence[Page], samples: int, seed: int, fast: bool =
             continue
         if c.clean(r.text, kind="text").text != r.text:
             not_idem.append(str(page["id"]))
-        for rm in r.removed:
+        costs = removal_cost(page, r.text, [x.text for x in r.removed])
+        for rm, (bad, good) in zip(r.removed, costs, strict=True):
+            wrong[rm.rule] += bad
+            right[rm.rule] += good
+            if bad and rm.rule not in example:
+                example[rm.rule] = f"{page['id']}: {rm.text[:100]}"
             by_reason[rm.reason] += len(rm.text)
             by_rule[rm.rule] += len(rm.text)
             if rm.text.strip() and rm.line >= 0:
                 pool.append((str(page["id"]), rm))
     ok = len(pages_) - len(not_idem)
-    example = f"; e.g. {', '.join(not_idem[:3])}" if not_idem else ""
-    print(f"\nidempotence (text mode on the output changes nothing): {ok}/{len(pages_)}{example}")
+    e_g = f"; e.g. {', '.join(not_idem[:3])}" if not_idem else ""
+    print(f"\nidempotence (text mode on the output changes nothing): {ok}/{len(pages_)}{e_g}")
     print("\nremoved characters by reason (DOM pass and text rules):")
     print("| reason | chars |\n|---|---|")
     for reason, n in by_reason.most_common():
         print(f"| {reason} | {n} |")
     print("\ntop rules: " + ", ".join(f"{rule} {n}" for rule, n in by_rule.most_common(12)))
+    unit = "token 4-grams" if pages_ and "gold" in pages_[0] else "snippets"
+    print(f"\nrules that took what the gold wants ({unit}: wrong = the gold wants it and the output")
+    print("lacks it, right = the gold does not want it; the 12 with the most wrong):")
+    print("| rule | wrong | right | wrong share | e.g. |\n|---|---|---|---|---|")
+    for rule, n in wrong.most_common(12):
+        share = n / (n + right[rule])
+        print(f"| {rule} | {n} | {right[rule]} | {share:.0%} | {example.get(rule, '')} |")
     rng = random.Random(seed)
     print(f"\n{samples} random removals from the extracted text (seed {seed}):")
     for pid, rm in rng.sample(pool, min(samples, len(pool))):

@@ -74,3 +74,26 @@ def ngrams(golds: Iterable[str], outputs: Iterable[str]) -> Score:
     p = sum(ps) / len(ps) if ps else 0.0
     r = sum(rs) / len(rs) if rs else 0.0
     return Score(p, r, _f1(p, r), empty)
+
+
+def removal_cost(page: dict[str, Any], output: str, removed: Sequence[str]) -> list[tuple[int, int]]:
+    """For each removed text of one page, (wrong, right): what the removal took that the
+    gold wants and the output lacks, and what it took that the gold does not want.
+
+    Pages with `gold` count token 4-grams (a 4-gram the output still holds elsewhere
+    costs nothing); pages with `with`/`without` count snippets found in the removal
+    (a `with` snippet the output lacks; a `without` snippet). A rule whose removals
+    are often wrong on a dev set does not generalise."""
+    if "gold" in page:
+        missing = _grams(page["gold"]) - _grams(output)
+        out: list[tuple[int, int]] = []
+        for text in removed:
+            grams = _grams(text)
+            wrong = sum((grams & missing).values())
+            out.append((wrong, sum(grams.values()) - wrong))
+        return out
+    kept = _norm(output)
+    wanted = [s for s in map(_norm, page.get("with") or []) if s and s not in kept]
+    unwanted = [s for s in map(_norm, page.get("without") or []) if s]
+    found = [_norm(t) for t in removed]
+    return [(sum(s in t for s in wanted), sum(s in t for s in unwanted)) for t in found]

@@ -1,0 +1,22 @@
+"""The benchmark's removal audit: what a removal took that the gold wants."""
+
+from bench.score import removal_cost
+
+
+def test_gold_pages_count_the_4grams_a_removal_cost() -> None:
+    page = {"gold": "the cat sat on the mat today"}
+    removed = ["the cat sat on the mat", "click here to subscribe now please"]
+    (bad, good), (bad2, good2) = removal_cost(page, "today", removed)
+    assert (bad, good) == (3, 0)  # every 4-gram of the first is the gold's, and missing
+    assert (bad2, good2) == (0, 3)  # none of the second is
+
+
+def test_a_4gram_the_output_still_holds_costs_nothing() -> None:
+    page = {"gold": "the cat sat on the mat"}
+    assert removal_cost(page, "the cat sat on the mat", ["the cat sat on"]) == [(0, 1)]
+
+
+def test_snippet_pages_count_snippets_found_in_a_removal() -> None:
+    page = {"with": ["Article  sentence.", "Kept line."], "without": ["Read more"]}
+    out = removal_cost(page, "Kept line.", ["Article sentence. Read more", "Kept line.", "Read\nmore"])
+    assert out == [(1, 1), (0, 0), (0, 1)]
