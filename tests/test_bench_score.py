@@ -20,3 +20,10 @@ def test_snippet_pages_count_snippets_found_in_a_removal() -> None:
     page = {"with": ["Article  sentence.", "Kept line."], "without": ["Read more"]}
     out = removal_cost(page, "Kept line.", ["Article sentence. Read more", "Kept line.", "Read\nmore"])
     assert out == [(1, 1), (0, 0), (0, 1)]
+
+
+def test_what_the_gold_wants_counts_once_for_the_first_removal() -> None:
+    gold = {"gold": "one two three four"}
+    assert removal_cost(gold, "", ["one two three four", "one two three four"]) == [(1, 0), (0, 1)]
+    snip = {"with": ["Solution"]}
+    assert removal_cost(snip, "", ["Solution", "Solution"]) == [(1, 0), (0, 0)]
