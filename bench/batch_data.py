@@ -30,7 +30,7 @@ def _size(text: str) -> int:
 
 def build(size: int, shards: int, name: str) -> Path:
     """Write the corpus (once; an existing complete one is reused) and return its folder."""
-    folder = CACHE / name
+    folder = Path(CACHE) / name
     done = folder / ".complete"
     if done.exists():
         return folder

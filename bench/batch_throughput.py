@@ -99,10 +99,10 @@ def main() -> None:
         ]
         results.append((name, m, summary[-1] if summary else ""))
     base = next((size / 1e6 / m.wall for name, m, _ in results if name.endswith("-w 1")), None)
-    for name, m, summary in results:
+    for name, m, last in results:
         print(_row(name, m, size, base))
-        if summary:
-            print(f"|   {summary} |")
+        if last:
+            print(f"|   {last} |")
     for out in (*(f"out-w{w}" for w in args.workers), "out-dt", "out-dt-logs"):
         shutil.rmtree(CACHE / out, ignore_errors=True)
 

@@ -206,7 +206,9 @@ def seeds(target: str) -> list[bytes]:
             for t in texts[::4]
         ]
         return pages + small
-    records = [{"id": f"t{k}", "text": t.decode("utf-8")} for k, t in enumerate(texts[:40])]
+    records: list[dict[str, object]] = [
+        {"id": f"t{k}", "text": t.decode("utf-8")} for k, t in enumerate(texts[:40])
+    ]
     limit = MAX_LEN["jsonl"] - 200
     records += [{"id": k, "html": p.decode("utf-8", "replace")[:limit]} for k, p in enumerate(pages)]
     lines = [b"\x00" + json.dumps(r, ensure_ascii=k % 2 == 0).encode() for k, r in enumerate(records)]
@@ -277,7 +279,9 @@ def run(target: str, seconds: int | None, runs: int | None) -> dict[str, Any]:
     start = time.monotonic()
     with log.open("wb") as out:
         proc = subprocess.run(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, check=False)
-    stats = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {"inputs": 0}
+    stats: dict[str, Any] = {"inputs": 0}
+    if stats_path.exists():
+        stats = json.loads(stats_path.read_text(encoding="utf-8"))
     # libFuzzer's own count is exact; stats.json may lag by up to FLUSH_EVERY seconds
     for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
         if line.startswith("stat::number_of_executed_units:"):

@@ -91,9 +91,9 @@ def removal_cost(page: dict[str, Any], output: str, removed: Sequence[str]) -> l
         missing = _grams(page["gold"]) - _grams(output)
         for text in removed:
             grams = _grams(text)
-            took = grams & missing
-            missing -= took
-            wrong = sum(took.values())
+            lost = grams & missing
+            missing -= lost
+            wrong = sum(lost.values())
             out.append((wrong, sum(grams.values()) - wrong))
         return out
     kept = _norm(output)

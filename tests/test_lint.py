@@ -30,3 +30,11 @@ def test_ruff_clean() -> None:
 def test_mypy_clean() -> None:
     r = subprocess.run([_tool("mypy"), "cleaner"], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_mypy_clean_bench() -> None:
+    """The benchmarks too (scripts run from the root and from bench/: both bases)."""
+    r = subprocess.run(
+        [_tool("mypy"), "--explicit-package-bases", "bench"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
