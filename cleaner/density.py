@@ -64,22 +64,35 @@ class _Run:
         self.link = 0
 
 
+def _tag_id(name: str) -> int:
+    """Lexbor's number for a tag name (the same in every document for the standard tags)."""
+    if name == "-text":
+        node = LexborHTMLParser("<p>x</p>").css_first("p")
+        return node.child.tag_id if node is not None and node.child is not None else -1
+    return int(LexborHTMLParser("").create_node(name).tag_id)
+
+
+# The walk compares Lexbor's tag numbers: reading `.tag` builds a string for every node.
+_TEXT, _BR, _A = _tag_id("-text"), _tag_id("br"), _tag_id("a")
+_BLOCK_IDS = frozenset(_tag_id(t) for t in BLOCK_TAGS)
+
+
 def _runs(body: LexborNode) -> list[_Run]:
     """The page's text, cut into runs under the same block element (split at <br>)."""
     runs: list[_Run] = []
     cur: _Run | None = None
     cur_id = -1
-    block_tags = BLOCK_TAGS
+    block_ids, text_id, br_id, a_id = _BLOCK_IDS, _TEXT, _BR, _A
     for node in body.traverse(include_text=True, skip_empty=True):
-        tag = node.tag
-        if tag == "-text":
+        tag = node.tag_id
+        if tag == text_id:
             parent = node.parent
             in_link = False
             while parent is not None:
-                ptag = parent.tag
-                if ptag in block_tags:
+                ptag = parent.tag_id
+                if ptag in block_ids:
                     break
-                if ptag == "a":
+                if ptag == a_id:
                     in_link = True
                 parent = parent.parent
             if parent is None:
@@ -94,7 +107,7 @@ def _runs(body: LexborNode) -> list[_Run]:
             cur.parts.append(text)
             if in_link:
                 cur.link += len(text)
-        elif tag == "br":
+        elif tag == br_id:
             cur = None
     return runs
 

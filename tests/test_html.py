@@ -225,6 +225,23 @@ def test_linked_blocks_found_in_the_page_take_its_link_density() -> None:
     assert [round(b.link_density, 2) for b in blocks] == [0.0, 1.0, 0.5, 0.0]
 
 
+def test_density_blocks_split_at_br_and_read_through_inline_and_unknown_tags() -> None:
+    from cleaner import density
+
+    tree = dom.parse(
+        "<html><body><div>First line<br>second <em>line</em></div>"
+        "<p>A <x-note>custom <a href='/z'>element</a></x-note> inside.</p><h2>Head</h2></body></html>"
+    )
+    blocks = density.page_blocks(tree).blocks
+    assert [(b.text, b.tag, b.heading) for b in blocks] == [
+        ("First line", "p", 0),
+        ("second line", "p", 0),
+        ("A custom element inside.", "p", 0),
+        ("Head", "h", 2),
+    ]
+    assert blocks[2].link_density == pytest.approx(len("element") / len("A custom element inside."))
+
+
 def test_a_link_list_trafilatura_takes_for_the_article_gives_way_to_the_density_one() -> None:
     from cleaner.extract import HtmlBlock
     from cleaner.html import _links_only
