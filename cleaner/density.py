@@ -65,15 +65,20 @@ class _Run:
 
 
 def _tag_id(name: str) -> int:
-    """Lexbor's number for a tag name (the same in every document for the standard tags)."""
-    if name == "-text":
-        node = LexborHTMLParser("<p>x</p>").css_first("p")
-        return node.child.tag_id if node is not None and node.child is not None else -1
+    """Lexbor's number for a standard tag name (the same in every document)."""
     return int(LexborHTMLParser("").create_node(name).tag_id)
 
 
+def _text_id() -> int:
+    """Lexbor's number for a text node."""
+    text = LexborHTMLParser("<p>x</p>").body
+    text = text.child.child if text is not None and text.child is not None else None
+    assert text is not None and text.is_text_node
+    return int(text.tag_id)
+
+
 # The walk compares Lexbor's tag numbers: reading `.tag` builds a string for every node.
-_TEXT, _BR, _A = _tag_id("-text"), _tag_id("br"), _tag_id("a")
+_TEXT, _BR, _A = _text_id(), _tag_id("br"), _tag_id("a")
 _BLOCK_IDS = frozenset(_tag_id(t) for t in BLOCK_TAGS)
 
 
