@@ -148,6 +148,8 @@ def cleaner_report(pages_: Sequence[Page], samples: int, seed: int, fast: bool =
     print("lacks it, right = the gold does not want it; the 12 with the most wrong):")
     print("| rule | wrong | right | wrong share | e.g. |\n|---|---|---|---|---|")
     for rule, n in wrong.most_common(12):
+        if not n:
+            break  # the rest took nothing the gold wants (and may have taken nothing countable)
         share = n / (n + right[rule])
         print(f"| {rule} | {n} | {right[rule]} | {share:.0%} | {example.get(rule, '')} |")
     rng = random.Random(seed)
