@@ -25,8 +25,8 @@ from .pool import Limiter, Pool, RecordTimeout
 __all__ = ["BATCH", "learnable_texts"]
 
 BATCH = 64  # records a worker gets at a time
-# One entry: (kind asked for, the record's content, its URL); one outcome: (text, error).
-Entry = tuple[str, str, "str | None"]
+# One entry: (a page's HTML, its URL); one outcome: (text, error).
+Entry = tuple[str, "str | None"]
 Outcome = tuple["str | None", "str | None"]
 
 
@@ -36,11 +36,11 @@ def _init(config: Config, timeout: float | None) -> tuple[Config, float | None, 
 
 
 def _learnable(entries: list[Entry], state: Any, mark: Callable[[int], None] | None = None) -> list[Outcome]:
-    """The article text of each page (entries: kind, HTML, URL)."""
+    """The article text of each page (entries: HTML, URL)."""
     config, timeout, built = state
     out: list[Outcome] = []
     with Limiter(timeout) as limiter:
-        for k, (_, content, url) in enumerate(entries):
+        for k, (content, url) in enumerate(entries):
             if mark is not None:
                 mark(k)
             try:
@@ -97,7 +97,7 @@ def learnable_texts(
         return kind == "html" or (kind == "auto" and looks_like_html(item.content))
 
     def submit(batch: list[tuple[Record | ReadError, bool]]) -> None:
-        entries = [("html", r.content, r.url) for r, is_page in batch if is_page and isinstance(r, Record)]
+        entries = [(r.content, r.url) for r, is_page in batch if is_page and isinstance(r, Record)]
         done: Future[list[Outcome]] = Future()
         if entries:
             done = pool.submit(entries)
