@@ -155,11 +155,8 @@ def clean_units(
             if mark is not None:
                 mark(k)
             try:
-                try:
-                    limiter.start()
+                with limiter.record():
                     outcome = _clean_unit(out, unit, state)
-                finally:
-                    limiter.stop()  # a timeout raised in here is still caught below
             except RecordTimeout:
                 message = f"took more than the {job.timeout:g} s CPU time limit (--timeout); skipped"
                 outcome = _unit_error(unit, job, message)

@@ -44,13 +44,10 @@ def _learnable(entries: list[Entry], state: Any, mark: Callable[[int], None] | N
             if mark is not None:
                 mark(k)
             try:
-                limiter.start()
-                try:
+                with limiter.record():
                     if not built:
                         built.append(Cleaner(config))
                     out.append((built[0].clean(content, url=url, kind="html").text, None))
-                finally:
-                    limiter.stop()
             except RecordTimeout:
                 out.append((None, f"took more than the {timeout:g} s CPU time limit; skipped"))
             except Exception as exc:  # one bad record never stops the run

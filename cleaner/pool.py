@@ -97,17 +97,23 @@ class Limiter:
             self.armed = False
             signal.setitimer(signal.ITIMER_PROF, 0)
 
+    @contextlib.contextmanager
+    def record(self) -> Iterator[None]:
+        """The limit armed around one record, and disarmed however the record ends (a
+        RecordTimeout raised in here leaves the block, to be caught around it)."""
+        self.start()
+        try:
+            yield
+        finally:
+            self.stop()
+
 
 @contextlib.contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise RecordTimeout in this thread after `seconds` of this process's CPU time (None or
     0: no limit); one record's worth of Limiter."""
-    with Limiter(seconds) as limiter:
-        limiter.start()
-        try:
-            yield
-        finally:
-            limiter.stop()
+    with Limiter(seconds) as limiter, limiter.record():
+        yield
 
 
 # -- the worker side -------------------------------------------------------------------

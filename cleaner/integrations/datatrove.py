@@ -108,12 +108,8 @@ class CleanerStep(PipelineStep):
         self.stat_update("documents")
         meta = doc.metadata
         try:
-            with self.track_time():
-                limiter.start()
-                try:
-                    result = cleaner.clean(doc.text, url=meta.get("url"), kind=self.kind, site=_site(meta))
-                finally:
-                    limiter.stop()
+            with self.track_time(), limiter.record():
+                result = cleaner.clean(doc.text, url=meta.get("url"), kind=self.kind, site=_site(meta))
         except RecordTimeout:
             self.stat_update("errors")
             meta["cleaner_error"] = f"timeout: over {self.timeout:g} CPU seconds; passed on uncleaned"
