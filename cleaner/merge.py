@@ -3,7 +3,9 @@
 trafilatura is precise but drops article text that our density extractor keeps: a
 standfirst just above the first paragraph, a paragraph in a <div> between two <p>s, a
 short list its scoring found thin. Where both extractors read the same article (nearly
-all of trafilatura's text is found, in order, in the density result), two kinds of
+all of trafilatura's running text is found, in order, in the density result: its
+link lines, another page's headlines that the text rules drop anyway, are not asked
+for), two kinds of
 skipped density blocks are put back, in page order:
 
 - **gaps**: a short run (at most GAP_RUN blocks) of skipped blocks between two of
@@ -32,7 +34,7 @@ from .segment import body_shaped
 
 __all__ = ["link_densities", "merge"]
 
-AGREE = 0.8  # share of trafilatura's characters that must be found in the density result
+AGREE = 0.8  # share of trafilatura's unlinked characters that must be found in the density result
 LINKED = 0.5  # a skipped block at least this much link stays out (a teaser, a menu)
 GAP_RUN = 3  # a run of skipped blocks longer than this is a widget, not a lost paragraph
 GAP_BODY = 0.5  # ... and at least this share of its characters must be running text
@@ -44,14 +46,13 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def _align(traf: list[HtmlBlock], dense: list[HtmlBlock]) -> tuple[list[int], set[int], int]:
+def _align(traf: list[HtmlBlock], dense: list[HtmlBlock]) -> tuple[list[int], set[int]]:
     """Where trafilatura's blocks are in the density blocks, found left to right: for each,
-    the first density block it overlaps (-1: not found); the density blocks overlapped;
-    and the characters found."""
+    the first density block it overlaps (-1: not found), and the density blocks overlapped."""
     joined, starts = _joined([b.text for b in dense], " ")
     anchors: list[int] = []
     covered: set[int] = set()
-    found = cursor = 0
+    cursor = 0
     for b in traf:
         text = _norm(b.text)
         at = joined.find(text, cursor) if text else -1
@@ -64,8 +65,7 @@ def _align(traf: list[HtmlBlock], dense: list[HtmlBlock]) -> tuple[list[int], se
         while k < len(dense) and starts[k] < cursor:
             covered.add(k)
             k += 1
-        found += len(text)
-    return anchors, covered, found
+    return anchors, covered
 
 
 def _joined(texts: list[str], sep: str) -> tuple[str, list[int]]:
@@ -160,8 +160,10 @@ def merge(traf: list[HtmlBlock], page: PageBlocks, chosen: list[int]) -> list[Ht
     dense = [page.blocks[k] for k in chosen]
     if not traf or not dense:
         return traf
-    anchors, covered, found = _align(traf, dense)
-    if not covered or found < AGREE * sum(len(_norm(b.text)) for b in traf):
+    anchors, covered = _align(traf, dense)
+    pairs = zip(traf, anchors, strict=True)
+    prose = [(len(_norm(b.text)), a >= 0) for b, a in pairs if b.link_density < LINKED]
+    if not covered or sum(n for n, found in prose if found) < AGREE * sum(n for n, _ in prose):
         return traf  # not the same article: trust trafilatura
     extra = _skipped(dense, covered, " ".join(_norm(b.text) for b in traf))
     if not extra:

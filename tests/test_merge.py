@@ -98,3 +98,17 @@ def test_link_densities_give_up_searching_after_many_misses() -> None:
     assert densities(3) == [0.0, 1.0]
     # a page whose text trafilatura rewrote throughout: each miss would scan the whole page
     assert densities(MAX_MISSES + 1) == [0.0, 0.0]
+
+
+def test_the_standfirst_comes_back_though_trafilatura_also_took_other_pages_headlines() -> None:
+    # the linked headlines below the article are not in the density result; the text rules
+    # drop them later, so they do not count against "the same article"
+    head = "Another story's headline, number {} of the rail"
+    heads = "".join(f"<p><a href='/s{k}'>{head.format(k)}</a></p>" for k in range(8))
+    tree = dom.parse(f"<html><body>{article('')}<div class='rail'>{heads}</div></body></html>")
+    page = density.page_blocks(tree)
+    traf = [HtmlBlock(t) for t in (P1, P2, P3)]
+    traf += [HtmlBlock(head.format(k), "p", 1.0) for k in range(8)]
+    out = [b.text for b in merge(traf, page, density.choose(page))]
+    assert out[:4] == [LEAD, P1, P2, P3]
+    assert len(out) == 12
