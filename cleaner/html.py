@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from . import density, dom
@@ -51,6 +52,12 @@ FALLBACK_AGREE = 0.5  # ... and at least this share of trafilatura's text is in 
 # ... or when trafilatura's result is a list of links (another page's headlines) with next to
 # no running text, while the density extractor found an article of at least LINKS_PROSE chars
 LINKS_PROSE = 250
+# ... or when trafilatura read the page's layout table as a data table: its text is mostly
+# table rows and one cell holds LAYOUT_CELL chars or more (paragraphs run together in one
+# line, and what it could not flatten, such as a quote, lost), while at least LAYOUT_AGREE
+# of its words are in the density result (the same article, in blocks)
+LAYOUT_CELL = 800
+LAYOUT_AGREE = 0.5
 TITLE_LOOKAHEAD = 3  # the title is looked for among the first blocks only
 # Default mode hands a page to trafilatura only below this many characters of markup (after
 # the DOM pass); larger ones go to the density extractor, as in fast mode. trafilatura's
@@ -87,7 +94,11 @@ def extract_blocks(
         page = density.page_blocks(tree)
         link_densities(blocks, page)
         dense: list[HtmlBlock] = []
-        if _chars(blocks) < FALLBACK_BELOW:  # a short result: see what the density extractor says
+        if _layout_cells(blocks):  # the page's layout table read as a data table
+            dense = [page.blocks[k] for k in density.choose(page, math.inf)]
+            if _words_in(blocks, dense) >= LAYOUT_AGREE:
+                blocks = dense
+        if blocks is not dense and _chars(blocks) < FALLBACK_BELOW:  # short: ask the density extractor
             dense = [page.blocks[k] for k in density.choose(page, math.inf)]
             short = _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FALLBACK_SHARE * _chars(dense)
             if (short and _agree(blocks, dense)) or _links_only(blocks, dense):
@@ -123,6 +134,20 @@ def _agree(short: list[HtmlBlock], long: list[HtmlBlock]) -> bool:
     have = {b.text for b in long}
     inside = sum(len(b.text) for b in short if b.text in have)
     return inside >= FALLBACK_AGREE * _chars(short)
+
+
+def _layout_cells(blocks: list[HtmlBlock]) -> bool:
+    """Whether trafilatura's result is a layout table: mostly table rows, one of them long."""
+    rows = [len(b.text) for b in blocks if b.tag == "td"]
+    return bool(rows) and max(rows) >= LAYOUT_CELL and sum(rows) >= 0.5 * _chars(blocks)
+
+
+def _words_in(short: list[HtmlBlock], long: list[HtmlBlock]) -> float:
+    """The share of the shorter extract's words (table bars aside) found in the longer one."""
+    words = Counter(w for b in short for w in b.text.lower().split() if w != "|")
+    have = Counter(w for b in long for w in b.text.lower().split())
+    total = sum(words.values())
+    return sum((words & have).values()) / total if total else 0.0
 
 
 def _prose(blocks: list[HtmlBlock]) -> int:

@@ -650,3 +650,34 @@ def test_fast_option_is_part_of_the_config() -> None:
     assert cleaner.Config().html_fast is False
     assert cleaner.Cleaner(html_fast=True).config.html_fast is True
     assert re.search(r"html_fast", cleaner.Config.__doc__ or "")
+
+
+def test_a_layout_table_read_as_a_data_table_gives_way_to_the_density_blocks() -> None:
+    # a blog laid out in a <table>: trafilatura runs the post's paragraphs together in one
+    # cell and loses the quote inside it; the density extractor keeps them apart
+    line = "Paragraph {} of the essay, which argues its point at length so the cell grows long."
+    essay = [line.format(k) for k in range(12)]
+    quote = "A quoted passage from another writer, set apart in a blockquote of its own."
+    body = "".join(f"<p>{p}</p>" for p in essay[:4]) + f"<blockquote><p>{quote}</p></blockquote>"
+    body += "".join(f"<p>{p}</p>" for p in essay[4:])
+    html = (
+        "<html><head><title>The essay title</title></head><body><table>"
+        "<tr><td><h1>My Blog</h1><p>A blog about things.</p></td></tr>"
+        f"<tr><td><h2>The essay title</h2>{body}</td>"
+        "<td><ul><li><a href='/a'>Archive</a></li><li><a href='/b'>About</a></li></ul></td></tr>"
+        "</table></body></html>"
+    )
+    lines = cleaner.clean(html, kind="html").text.split("\n")
+    assert lines == [*essay[:4], quote, *essay[4:]]
+
+
+def test_a_data_table_stays_a_table() -> None:
+    from cleaner.extract import HtmlBlock
+    from cleaner.html import _layout_cells
+
+    story = [HtmlBlock(p.split(">", 1)[1]) for p in ARTICLE.split("</p>") if p]
+    rows = [HtmlBlock(f"| Region {k} | {k * 100} | {k * 7} |", "td") for k in range(30)]
+    assert not _layout_cells(story + rows)  # many short rows: data
+    cell = HtmlBlock("| " + " ".join(b.text for b in story * 4) + " |", "td")
+    assert _layout_cells([cell])
+    assert not _layout_cells([*story * 6, cell])  # one long cell in a page of paragraphs
