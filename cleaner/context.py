@@ -3,7 +3,9 @@
 - Kickers: a section label ("Politics") as the first kept line, before the title.
 - Tail: after the article's last body paragraph, short unpunctuated lines are page
   furniture (other headlines, tag lists, footer links); `keep` lines (sources, agency
-  credits) stay, and the rule stands down when the "tail" is most of the text (verse).
+  credits) stay, a list that the article announces with a colon and whose items mostly
+  start with a quantity or a number ("Ingredients:" over "2 tsp cumin") stays, and the
+  rule stands down when the "tail" is most of the text (verse).
 - Links zone: a recirculation marker ("Also read", "Lesen Sie auch") opens a zone in
   which headline-shaped lines are links; it closes when body-shaped text resumes.
 - Comments: a comment header ("15 comments", "Leave a reply") in the back part of the
@@ -23,6 +25,9 @@ from .rules import RuleSet
 from .segment import TERMINAL_CHARS
 
 BULLETS = "-–•*·"  # list item marks a kept tail line can start with
+# A list item that starts with a quantity or a number, then a word: "2 tsp cumin", "1/4 cup
+# sugar", "3. Stir well" (not a calendar row "1 2 3 4", nor a bare "2012").
+_COUNTED_ITEM = re.compile(r"(?<![\d/.,])\d[\d/.,]*\s*[^\W\d_]")
 QUESTION_WORDS = 14  # a question this short inside a links zone is a headline
 TAIL_SHARE = 0.5  # the tail rule stands down when what follows the body is this large
 # A comment header that counts ("15 comments", "Comments (87)") is evidence by itself.
@@ -74,15 +79,32 @@ def _tail(blocks: list[Block], rules: RuleSet) -> None:
     intro = [
         k + 1 < len(after) and kept[k + 1] and after[k + 1].text[0] in BULLETS for k in range(len(after))
     ]
+    listed = _announced_list(blocks[last], after)
     _drop(
         [
             b
-            for b, keep_it, heads in zip(after, kept, intro, strict=True)
-            if b.text[-1] not in TERMINAL_CHARS and not keep_it and not heads
+            for k, (b, keep_it, heads) in enumerate(zip(after, kept, intro, strict=True))
+            if b.text[-1] not in TERMINAL_CHARS and not keep_it and not heads and k not in listed
         ],
         "navigation",
         "context.tail",
     )
+
+
+def _announced_list(body: Block, after: list[Block]) -> range:
+    """The lines (indices into `after`) of a list the article announces with a colon, in
+    the last body paragraph or the line after it ("Ingredients for 4 portions:"), when
+    most of its items start with a quantity or a number. A footer's link list ("Follow
+    us:" over "Facebook", "Twitter") has no numbers, so it still goes."""
+    start = 0 if body.text.endswith(":") else 1 if after[0].text.endswith(":") else -1
+    if start < 0:
+        return range(0)
+    end = start
+    while end < len(after) and after[end].text[-1] not in TERMINAL_CHARS:
+        end += 1
+    items = after[start:end]
+    counted = sum(1 for b in items if _COUNTED_ITEM.match(b.text))
+    return range(start, end) if len(items) >= 2 and 2 * counted >= len(items) else range(0)
 
 
 def _links_zone(blocks: list[Block], start: int) -> None:
