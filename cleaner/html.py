@@ -59,6 +59,11 @@ LINKS_PROSE = 250
 LAYOUT_CELL = 800
 LAYOUT_AGREE = 0.5
 TITLE_LOOKAHEAD = 3  # the title is looked for among the first blocks only
+# A linked block (at least TITLE_LINKED link) among them is the title when it is the page's
+# title less the site's name: at least TITLE_PART_CHARS and TITLE_PART_SHARE of it.
+TITLE_LINKED = 0.8
+TITLE_PART_CHARS = 12
+TITLE_PART_SHARE = 0.5
 # Default mode hands a page to trafilatura only below this many characters of markup (after
 # the DOM pass); larger ones go to the density extractor, as in fast mode. trafilatura's
 # XPath passes grow quadratically on huge pages (a 15 MB page of paragraphs: minutes of CPU
@@ -111,8 +116,8 @@ def extract_blocks(
     at = _title_at(blocks, [meta.get("title", ""), *titles])
     if at >= 0:
         title = blocks.pop(at)
-        if keep_title:
-            blocks.insert(0, title)
+        if keep_title:  # the headline, though linked to its own post: no navigation line
+            blocks.insert(0, HtmlBlock(title.text, title.tag, 0.0, title.heading))
     elif keep_title and meta.get("title") and _declared(tree, ld):
         blocks.insert(0, HtmlBlock(str(meta["title"]), "h", 0.0, 1))
     return blocks, meta, drops
@@ -170,9 +175,21 @@ def _title_at(blocks: list[HtmlBlock], titles: list[str]) -> int:
     keys = {_key(t) for t in titles if t}
     keys.discard("")
     for k, b in enumerate(blocks[:TITLE_LOOKAHEAD]):
-        if _key(b.text) in keys:
+        key = _key(b.text)
+        if key in keys or (b.link_density >= TITLE_LINKED and any(_titled(key, t) for t in keys)):
             return k
     return -1
+
+
+def _titled(key: str, title: str) -> bool:
+    """Whether `key` is `title` without the site's name at one end ("Blog: Post",
+    "Post | Blog"): a blog links its post's headline to the post, and that link is the
+    title, not a navigation line."""
+    return (
+        len(key) >= TITLE_PART_CHARS
+        and len(key) >= TITLE_PART_SHARE * len(title)
+        and (title.startswith(key + " ") or title.endswith(" " + key))
+    )
 
 
 def clean_html(cleaner: Cleaner, html: str, url: str | None = None, *, site: str | None = None) -> Result:

@@ -110,6 +110,25 @@ def test_keep_title_takes_the_headline_as_shown_and_only_a_declared_one_when_mis
     assert keep.clean(declared).text.split("\n")[0] == "Council backs bus plan"
 
 
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_a_blog_headline_linked_to_its_post_is_the_title_not_a_navigation_line(mode: str) -> None:
+    html = page(
+        f"<div class='post'><h3><a href='/2012/11/bus-plan'>Council backs bus plan</a></h3>{ARTICLE}</div>",
+        title="City Notes: Council backs bus plan",
+    )
+    r = MODES[mode].clean(html)
+    assert r.text.startswith("The city council approved")
+    assert not any("Council backs bus plan" in x.text for x in r.removed)  # not "navigation"
+    kept = cleaner.Cleaner(keep_title=True, html_fast=mode == "fast").clean(html)
+    assert kept.text.split("\n")[0] == "Council backs bus plan"
+    # a linked line that is only part of the title, or not at either end, is no title
+    other = page(
+        f"<div class='post'><h3><a href='/x'>Council backs</a></h3>{ARTICLE}</div>",
+        title="City Notes: Council backs bus plan",
+    )
+    assert any(x.text == "Council backs" for x in MODES[mode].clean(other).removed)
+
+
 def test_metadata_from_meta_tags_and_json_ld() -> None:
     ld = {
         "@context": "https://schema.org",
