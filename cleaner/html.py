@@ -99,12 +99,12 @@ def extract_blocks(
         page = density.page_blocks(tree)
         link_densities(blocks, page)
         dense: list[HtmlBlock] = []
-        if _layout_cells(blocks):  # the page's layout table read as a data table
+        layout = _layout_cells(blocks)  # the page's layout table read as a data table
+        if layout or _chars(blocks) < FALLBACK_BELOW:  # or a short result: ask the density extractor
             dense = [page.blocks[k] for k in density.choose(page, math.inf)]
-            if _words_in(blocks, dense) >= LAYOUT_AGREE:
-                blocks = dense
-        if blocks is not dense and _chars(blocks) < FALLBACK_BELOW:  # short: ask the density extractor
-            dense = [page.blocks[k] for k in density.choose(page, math.inf)]
+        if layout and _words_in(blocks, dense) >= LAYOUT_AGREE:
+            blocks = dense
+        elif _chars(blocks) < FALLBACK_BELOW:
             short = _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FALLBACK_SHARE * _chars(dense)
             if (short and _agree(blocks, dense)) or _links_only(blocks, dense):
                 blocks = dense  # trafilatura stopped short in the same article, or took a link list

@@ -3,10 +3,9 @@
 trafilatura is precise but drops article text that our density extractor keeps: a
 standfirst just above the first paragraph, a paragraph in a <div> between two <p>s, a
 short list its scoring found thin. Where both extractors read the same article (nearly
-all of trafilatura's running text is found, in order, in the density result: its
-link lines, another page's headlines that the text rules drop anyway, are not asked
-for), two kinds of
-skipped density blocks are put back, in page order:
+all of trafilatura's running text is found, in order, in the density result; its link
+lines, another page's headlines that the text rules drop anyway, are not asked for), two
+kinds of skipped density blocks are put back, in page order:
 
 - **gaps**: a short run (at most GAP_RUN blocks) of skipped blocks between two of
   trafilatura's, when it is mostly running text and not a link;
