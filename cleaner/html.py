@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import density, dom
 from .extract import HtmlBlock, trafilatura_blocks
+from .htmlctx import LINKED_LINE
 from .merge import link_densities, merge
 from .meta import read_metadata, title_candidates
 from .model import Removal, Result
@@ -59,9 +60,8 @@ LINKS_PROSE = 250
 LAYOUT_CELL = 800
 LAYOUT_AGREE = 0.5
 TITLE_LOOKAHEAD = 3  # the title is looked for among the first blocks only
-# A linked block (at least TITLE_LINKED link) among them is the title when it is the page's
-# title less the site's name: at least TITLE_PART_CHARS and TITLE_PART_SHARE of it.
-TITLE_LINKED = 0.8
+# A linked block among them (one htmlctx would drop as a linked line) is the title when it
+# is the page's title less the site's name: at least TITLE_PART_CHARS and TITLE_PART_SHARE of it.
 TITLE_PART_CHARS = 12
 TITLE_PART_SHARE = 0.5
 # Default mode hands a page to trafilatura only below this many characters of markup (after
@@ -176,7 +176,7 @@ def _title_at(blocks: list[HtmlBlock], titles: list[str]) -> int:
     keys.discard("")
     for k, b in enumerate(blocks[:TITLE_LOOKAHEAD]):
         key = _key(b.text)
-        if key in keys or (b.link_density >= TITLE_LINKED and any(_titled(key, t) for t in keys)):
+        if key in keys or (b.link_density >= LINKED_LINE and any(_titled(key, t) for t in keys)):
             return k
     return -1
 
