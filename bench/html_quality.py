@@ -1,11 +1,13 @@
 """HTML-mode quality: the cleaner against the main-content extractors, on the raw pages.
 
     .venv/bin/python -m bench.html_quality [--sets NAME...] [--systems NAME...]
-        [--limit N] [--samples K] [--seed S] [--halves] [--no-report]
+        [--limit N] [--samples K] [--seed S] [--halves] [--no-report] [--gold-as-stored]
 
 For each dev set it prints one table, every system in the same run on the same pages:
 snippet scoring on dev-trafilatura (`with`/`without`), token 4-gram scoring against
-`gold` on dev-dragnet-train (../shared/datasets/README.md). Systems:
+`gold` on dev-dragnet-train (../shared/datasets/README.md), its golds repaired on reading
+(bench/data.py: four are UTF-16 stored as Latin-1, thirteen keep a comment thread after
+Dragnet's separator line; `--gold-as-stored` scores them as stored). Systems:
 
 - cleaner: `cleaner.Cleaner().clean(html, kind="html").text` (default mode);
 - cleaner-title: the same with `Config(keep_title=True)` (the headline in front, as
@@ -33,7 +35,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bench.data import SETS, pages
+from bench.data import SETS, pages, repairs
 from bench.score import Score, ngrams, removal_cost, snippets
 
 Page = dict[str, Any]
@@ -167,11 +169,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-report", action="store_true", help="only the score tables")
     ap.add_argument("--halves", action="store_true", help="even and odd pages scored apart too")
+    ap.add_argument("--gold-as-stored", action="store_true", help="score golds unrepaired (bench/data.py)")
     args = ap.parse_args(argv)
 
     for name in args.sets:
-        pages_ = [p for _, p in zip(range(args.limit or 10**9), pages(name), strict=False)]
+        read = pages(name, repair=not args.gold_as_stored)
+        pages_ = [p for _, p in zip(range(args.limit or 10**9), read, strict=False)]
         print(f"\n## {name}: {len(pages_)} pages\n")
+        if note := repairs(pages_):
+            print(f"{note}\n")
         print("| system | P | R | F1 | empty | crashes | s |")
         print("|---|---|---|---|---|---|---|")
         for system in args.systems:

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.text_quality [--sets NAME...] [--kind main full]
         [--systems cleaner identity c4 justext] [--limit N] [--seed S] [--samples K]
+        [--gold-as-stored]
 
 For each dev set and input kind it prints: a score table (snippet scoring where pages have
 `with`/`without`, token 4-gram scoring where they have `gold`); the cleaner's crashes,
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench import baselines
-from bench.data import SETS, text_inputs
+from bench.data import SETS, repairs, text_inputs
 from bench.score import Score, ngrams, snippets
 
 Page = dict[str, Any]
@@ -160,9 +161,11 @@ def report_samples(run: CleanerRun, k: int, seed: int) -> None:
 
 
 def evaluate(name: str, kind: str, systems: Sequence[str], args: argparse.Namespace) -> None:
-    pages = text_inputs(name, kind)[: args.limit]
+    pages = text_inputs(name, kind, repair=not args.gold_as_stored)[: args.limit]
     input_chars = sum(len(p["text"]) for p in pages)
     print(f"\n## {name} ({kind}, {len(pages)} pages, {input_chars / 1e6:.1f} M chars)\n")
+    if note := repairs(pages):
+        print(f"{note}\n")
     rows: list[list[str]] = []
     run: CleanerRun | None = None
     for system in systems:
@@ -202,6 +205,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=0, help="seed of the removal sample")
     ap.add_argument("--samples", type=int, default=10, help="random removals to print")
     ap.add_argument("--top", type=int, default=15, help="rules in the by-rule table")
+    ap.add_argument("--gold-as-stored", action="store_true", help="score golds unrepaired (bench/data.py)")
     args = ap.parse_args(argv)
     systems = list(args.systems)
     if "cleaner" in systems and (why := cleaner_available()):

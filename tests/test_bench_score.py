@@ -1,5 +1,6 @@
-"""The benchmark's removal audit: what a removal took that the gold wants."""
+"""The benchmark's removal audit: what a removal took that the gold wants; gold repair."""
 
+from bench.data import repair_gold
 from bench.score import removal_cost
 
 
@@ -27,3 +28,23 @@ def test_what_the_gold_wants_counts_once_for_the_first_removal() -> None:
     assert removal_cost(gold, "", ["one two three four", "one two three four"]) == [(1, 0), (0, 1)]
     snip = {"with": ["Solution"]}
     assert removal_cost(snip, "", ["Solution", "Solution"]) == [(1, 0), (0, 0)]
+
+
+def test_a_utf16_gold_read_as_latin1_is_decoded() -> None:
+    stored = "Forgiving\n\nby Paulo".encode("utf-16").decode("latin-1")  # "\xff\xfe" + NULs
+    assert repair_gold(stored) == ("Forgiving\n\nby Paulo", ["utf-16"])
+
+
+def test_a_gold_is_cut_at_dragnets_comment_separator_in_its_variants() -> None:
+    for line in ("!@#$%^&*() COMMENTS", "!@#$%^&*   COMMENTS", "!@#$%$%^&*()  \tCOMMENTS"):
+        gold = f"Story line.\n{line}\nReader: great post!"
+        assert repair_gold(gold) == ("Story line.\n", ["comments"])
+
+
+def test_a_sound_gold_is_left_as_it_is() -> None:
+    for gold in (
+        "Plain story about COMMENTS sections.",
+        "\xff\xfe no NUL here",
+        "!@# in a line, no separator",
+    ):
+        assert repair_gold(gold) == (gold, [])
