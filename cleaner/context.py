@@ -6,6 +6,9 @@
   credits) stay, a list that the article announces with a colon and whose items mostly
   start with a quantity or a number ("Ingredients:" over "2 tsp cumin") stays, and the
   rule stands down when the "tail" is most of the text (verse).
+- Menus: runs of four or more short capitalised names ("Politik", "Sport", "Über uns"),
+  on a page with two or more such runs, are its menus and footer link columns, wherever
+  they sit (run last, with the tail).
 - Links zone: a recirculation marker ("Also read", "Lesen Sie auch") opens a zone in
   which headline-shaped lines are links; it closes when body-shaped text resumes.
 - Comments: a comment header ("15 comments", "Leave a reply") in the back part of the
@@ -30,6 +33,11 @@ BULLETS = "-–•*·"  # list item marks a kept tail line can start with
 _COUNTED_ITEM = re.compile(r"(?<![\d/.,])\d[\d/.,]*\s*[^\W\d_]")
 QUESTION_WORDS = 14  # a question this short inside a links zone is a headline
 TAIL_SHARE = 0.5  # the tail rule stands down when what follows the body is this large
+MENU_RUN = 4  # this many menu-shaped lines in a row are a menu (context._menus) ...
+MENU_WORDS = 3  # ... each of at most this many words
+MENU_RUNS = 2  # ... and only on a page with at least this many such runs (one run is a list)
+MENU_SHARE = 1.0  # ... unless they hold more than this share of the body paragraphs' text
+_NOT_MENU = re.compile(r"[\d\t:,;]")  # a count, a label, a list: not a menu entry
 # A comment header that counts ("15 comments", "Comments (87)") is evidence by itself.
 _COUNTED = re.compile(r"\d")
 # A comment header or thread needs this many kept body paragraphs before it: earlier,
@@ -107,6 +115,49 @@ def _announced_list(body: Block, after: list[Block]) -> range:
     return range(start, end) if len(items) >= 2 and 2 * counted >= len(items) else range(0)
 
 
+def _menu_item(b: Block) -> bool:
+    """A line that could be a menu entry: a capitalised name of at most MENU_WORDS words with
+    no number, colon, comma, tab or closing punctuation, and no list bullet ("Politik",
+    "Über uns", "Contact Us"). A list inside an article has bullets, counts or sentences; a
+    sentence cut by inline markup ("by" / "Jane Doe" / "on") has lower-case pieces."""
+    t = b.text
+    return (
+        not b.body
+        and t[0].isupper()
+        and len(t.split()) <= MENU_WORDS
+        and t[-1] not in TERMINAL_CHARS
+        and _NOT_MENU.search(t) is None
+    )
+
+
+def _menus(blocks: list[Block]) -> None:
+    """Runs of MENU_RUN or more menu-shaped lines in a row, among the lines still kept: a
+    site's menus, section lists and footer link columns, wherever they sit on the page
+    (whole-page text, such as a WET record, has them above the article and between its
+    parts). A page needs MENU_RUNS of them: an article's own list of short names ("Aphids",
+    "Spider Mites", ...) is one run, a page's furniture is several. Stands down when the
+    runs outweigh the page's running text (a list page, a poem). Judged on kept lines only,
+    after every other rule, so a second run sees the same runs."""
+    kept = [b for b in blocks if not b.verdict]
+    runs: list[list[Block]] = []
+    run: list[Block] = []
+    for b in kept:
+        if _menu_item(b):
+            run.append(b)
+            continue
+        if len(run) >= MENU_RUN:
+            runs.append(run)
+        run = []
+    if len(run) >= MENU_RUN:
+        runs.append(run)
+    menu = sum(len(b.text) for r in runs for b in r)
+    # (weighed against body paragraphs only: the tail rule, run next, never takes those, so
+    # a second run weighs the same)
+    if len(runs) >= MENU_RUNS and menu <= MENU_SHARE * sum(len(b.text) for b in kept if b.body):
+        for r in runs:
+            _drop(r, "navigation", "context.menu")
+
+
 def _links_zone(blocks: list[Block], start: int) -> None:
     for b in blocks[start + 1 :]:
         if b.verdict:
@@ -178,4 +229,5 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
 def trim_tail(blocks: list[Block], rules: RuleSet, config: Config) -> None:
     """The tail rule, run last (after dedupe), so a second run sees the same kept lines."""
     if config.mode != "conservative" and blocks:
+        _menus(blocks)  # first: the tail rule weighs what is left above the tail
         _tail(blocks, rules)
