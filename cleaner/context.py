@@ -38,6 +38,9 @@ MENU_WORDS = 3  # ... each of at most this many words
 MENU_RUNS = 2  # ... and only on a page with at least this many such runs (one run is a list)
 MENU_SHARE = 1.0  # ... unless they hold more than this share of the body paragraphs' text
 _NOT_MENU = re.compile(r"[\d\t:,;]")  # a count, a label, a list: not a menu entry
+# ... but a blog archive's entries are: "► April (3)", "November 2012", "2011 (36)" (used
+# with fullmatch; the "^" keeps a scan over a long line linear)
+_ARCHIVE = re.compile(r"^[►▼▸▾]?\s*(?:[^\W\d_]+ \d{4}(?: \(\d+\))?|(?:\d{4}|[^\W\d_]+) \(\d+\))")
 # A comment header that counts ("15 comments", "Comments (87)") is evidence by itself.
 _COUNTED = re.compile(r"\d")
 # A comment header or thread needs this many kept body paragraphs before it: earlier,
@@ -121,6 +124,8 @@ def _menu_item(b: Block) -> bool:
     "Über uns", "Contact Us"). A list inside an article has bullets, counts or sentences; a
     sentence cut by inline markup ("by" / "Jane Doe" / "on") has lower-case pieces."""
     t = b.text
+    if _ARCHIVE.fullmatch(t) is not None:
+        return True
     return (
         not b.body
         and t[0].isupper()
