@@ -7,8 +7,8 @@
   start with a quantity or a number ("Ingredients:" over "2 tsp cumin") stays, and the
   rule stands down when the "tail" is most of the text (verse).
 - Menus: runs of four or more short capitalised names ("Politik", "Sport", "Über uns"),
-  on a page with two or more such runs, are its menus and footer link columns, wherever
-  they sit (run last, with the tail).
+  on a page with two or more such runs and one of them outside the body paragraphs, are
+  its menus and link columns, wherever they sit (run last, with the tail).
 - Links zone: a recirculation marker ("Also read", "Lesen Sie auch") opens a zone in
   which headline-shaped lines are links; it closes when body-shaped text resumes.
 - Comments: a comment header ("15 comments", "Leave a reply") in the back part of the
@@ -137,30 +137,31 @@ def _menu_item(b: Block) -> bool:
 
 def _menus(blocks: list[Block]) -> None:
     """Runs of MENU_RUN or more menu-shaped lines in a row, among the lines still kept: a
-    site's menus, section lists and footer link columns, wherever they sit on the page
-    (whole-page text, such as a WET record, has them above the article and between its
-    parts). A page needs MENU_RUNS of them: an article's own list of short names ("Aphids",
-    "Spider Mites", ...) is one run, a page's furniture is several. Stands down when the
-    runs outweigh the page's running text (a list page, a poem). Judged on kept lines only,
-    after every other rule, so a second run sees the same runs."""
+    site's menus, section lists and footer link columns (whole-page text, such as a WET
+    record, has them above the article, beside it and below it). A page needs MENU_RUNS of
+    them, one of them above the first body paragraph or below the last: an article's own
+    list of short names ("Aphids", "Spider Mites", ...) is one run, and sits between its
+    paragraphs. Stands down when the runs outweigh the page's running text (a list page, a
+    poem). Judged on kept lines only, after every other rule, so a second run sees the
+    same runs."""
     kept = [b for b in blocks if not b.verdict]
-    runs: list[list[Block]] = []
-    run: list[Block] = []
-    for b in kept:
-        if _menu_item(b):
-            run.append(b)
+    runs: list[range] = []  # indices into `kept`
+    start = 0
+    for k, b in enumerate([*kept, None]):
+        if b is not None and _menu_item(b):
             continue
-        if len(run) >= MENU_RUN:
-            runs.append(run)
-        run = []
-    if len(run) >= MENU_RUN:
-        runs.append(run)
-    menu = sum(len(b.text) for r in runs for b in r)
+        if k - start >= MENU_RUN:
+            runs.append(range(start, k))
+        start = k + 1
+    if len(runs) < MENU_RUNS:
+        return
+    bodies = [k for k, b in enumerate(kept) if b.body]
+    outside = not bodies or any(r.start < bodies[0] or r.stop > bodies[-1] for r in runs)
+    menu = sum(len(kept[k].text) for r in runs for k in r)
     # (weighed against body paragraphs only: the tail rule, run next, never takes those, so
     # a second run weighs the same)
-    if len(runs) >= MENU_RUNS and menu <= MENU_SHARE * sum(len(b.text) for b in kept if b.body):
-        for r in runs:
-            _drop(r, "navigation", "context.menu")
+    if outside and menu <= MENU_SHARE * sum(len(kept[k].text) for k in bodies):
+        _drop([kept[k] for r in runs for k in r], "navigation", "context.menu")
 
 
 def _links_zone(blocks: list[Block], start: int) -> None:
