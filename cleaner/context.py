@@ -95,7 +95,10 @@ def _tail(blocks: list[Block], rules: RuleSet) -> None:
         [
             b
             for k, (b, keep_it, heads) in enumerate(zip(after, kept, intro, strict=True))
-            if b.text[-1] not in TERMINAL_CHARS and not keep_it and not heads and k not in listed
+            if (b.text[-1] not in TERMINAL_CHARS or _ARCHIVE.fullmatch(b.text))
+            and not keep_it
+            and not heads
+            and k not in listed
         ],
         "navigation",
         "context.tail",
@@ -141,9 +144,9 @@ def _menus(blocks: list[Block]) -> None:
     record, has them above the article, beside it and below it). A page needs MENU_RUNS of
     them, one of them above the first body paragraph or below the last: an article's own
     list of short names ("Aphids", "Spider Mites", ...) is one run, and sits between its
-    paragraphs. Stands down when the runs outweigh the page's running text (a list page, a
-    poem). Judged on kept lines only, after every other rule, so a second run sees the
-    same runs."""
+    paragraphs. Takes the runs above the last body paragraph (the tail rule judges those
+    below), unless they outweigh the page's running text (a list page, a poem). Judged on
+    kept lines only, after every other rule, so a second run sees the same runs."""
     kept = [b for b in blocks if not b.verdict]
     runs: list[range] = []  # indices into `kept`
     start = 0
@@ -156,12 +159,13 @@ def _menus(blocks: list[Block]) -> None:
     if len(runs) < MENU_RUNS:
         return
     bodies = [k for k, b in enumerate(kept) if b.body]
-    outside = not bodies or any(r.start < bodies[0] or r.stop > bodies[-1] for r in runs)
-    menu = sum(len(kept[k].text) for r in runs for k in r)
-    # (weighed against body paragraphs only: the tail rule, run next, never takes those, so
-    # a second run weighs the same)
-    if outside and menu <= MENU_SHARE * sum(len(kept[k].text) for k in bodies):
-        _drop([kept[k] for r in runs for k in r], "navigation", "context.menu")
+    if not bodies or not any(r.start < bodies[0] or r.stop > bodies[-1] for r in runs):
+        return
+    # Runs below the last body paragraph are the tail rule's (it has its own weighing): a
+    # second run, after the tail rule took them, then sees the same runs above it.
+    above = [k for r in runs if r.start < bodies[-1] for k in r]
+    if sum(len(kept[k].text) for k in above) <= MENU_SHARE * sum(len(kept[k].text) for k in bodies):
+        _drop([kept[k] for k in above], "navigation", "context.menu")
 
 
 def _links_zone(blocks: list[Block], start: int) -> None:

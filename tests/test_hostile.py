@@ -138,3 +138,19 @@ def test_an_entity_that_unescapes_to_itself_is_no_repair() -> None:
     times), so clean text came out with repairs."""
     result = cleaner.clean("Procter&Gamble; shares rose after the results were published.", kind="text")
     assert result.repairs == []
+
+
+def test_menus_leave_the_runs_below_the_article_to_the_tail_rule() -> None:
+    """bench (text, idempotence): whole-page text whose footer link columns outweighed the
+    article. The menu rule weighed them too and stood down, the tail rule then took the
+    footer, and a second run, now light enough, took the header menu. The menu rule now
+    takes and weighs only the runs above the last body paragraph; those below are the tail
+    rule's (which keeps them here: they outweigh the article)."""
+    head = ["Local News", "Schools", "Opinion", "Weather"]
+    foot = ["Careers", "Our Team", "Corrections", "Public Notices", "Obituaries", "Site Index"]
+    body = "The council kept the night buses running through the winter months."
+    doc = "\n".join([*head, body, *foot, "and also", *foot])
+    r = cleaner.clean(doc, kind="text")
+    assert [x.text for x in r.removed if x.rule == "context.menu"] == head
+    assert r.text.startswith(body)
+    assert cleaner.clean(r.text, kind="text").text == r.text
