@@ -81,8 +81,14 @@ _TAGS = (
     "h[1-6]|hr|i|iframe|img|ins|li|mark|ol|p|pre|q|s|script|small|span|strike|strong|style|"
     "sub|sup|table|tbody|td|th|thead|tr|tt|u|ul"
 )
-_TAG = re.compile(rf"</?(?:{_TAGS})(?:\s[^<>]{{0,500}})?/?>", re.I)
+# (A tag never spans lines: whether one matched must not depend on the lines around it,
+# which the cleaner may remove, or a second run would find tags the first did not.)
+_TAG = re.compile(rf"</?(?:{_TAGS})(?:[^\S\n][^<>\n]{{0,500}})?/?>", re.I)
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+# An ampersand escaped over and over ("&amp;amp;amp;"), undone in one step: level by level,
+# hostile nesting outlasts any bounded number of passes (and a fixed point would be
+# quadratic), and what a first run left, a second would undo.
+_AMP_CHAIN = re.compile(r"&(?:amp;|#0*38;|#[xX]0*26;)+")
 
 
 Replacement = str | Callable[[re.Match[str]], str]
@@ -146,6 +152,8 @@ def _unescape(m: re.Match[str]) -> str:
 def _markup(text: str, out: list[Repair]) -> str:
     """Unescape entities and drop known tags, to a fixed point so a second run changes nothing."""
     original = text
+    if "&" in text:
+        text = _sub_counted(_AMP_CHAIN, "&", text, "html-entity", out)
     for _ in range(4):
         before = text
         if "&" in text and _ENTITY.search(text):

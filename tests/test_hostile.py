@@ -154,3 +154,21 @@ def test_menus_leave_the_runs_below_the_article_to_the_tail_rule() -> None:
     assert [x.text for x in r.removed if x.rule == "context.menu"] == head
     assert r.text.startswith(body)
     assert cleaner.clean(r.text, kind="text").text == r.text
+
+
+def test_an_ampersand_escaped_many_times_is_undone_in_one_run() -> None:
+    """fuzz (text, idempotence): "&amp;amp;amp;…" nested deeper than the repair's bounded
+    passes came out still escaped, and a second run unescaped more."""
+    doc = "Fish " + "&" + "amp;" * 40 + " chips are sold here on Fridays until the evening."
+    out = cleaner.clean(doc, kind="text").text
+    assert out == "Fish & chips are sold here on Fridays until the evening."
+    assert cleaner.clean(out, kind="text").text == out
+
+
+def test_a_tag_never_spans_lines() -> None:
+    """fuzz (text, idempotence): "<s dem Team, …" with its ">" some lines further on was
+    too long to be a tag while the lines between were there; once the cleaner removed them,
+    a second run found a tag and took the text inside it."""
+    line = "In einer Pilotanlage gelang es <s dem Team, die Partikel zu entfernen, wie es hieß."
+    assert cleaner.repair(line + "\nNoch ein Satz mit > darin.") == line + "\nNoch ein Satz mit > darin."
+    assert cleaner.repair("Sie <b>sagte</b> nein.") == "Sie sagte nein."
