@@ -6,9 +6,10 @@
   credits) stay, a list that the article announces with a colon and whose items mostly
   start with a quantity or a number ("Ingredients:" over "2 tsp cumin") stays, and the
   rule stands down when the "tail" is most of the text (verse).
-- Menus: runs of four or more short capitalised names ("Politik", "Sport", "Über uns"),
-  on a page with two or more such runs and one of them outside the body paragraphs, are
-  its menus and link columns, wherever they sit (run last, with the tail).
+- Menus: runs of four or more short capitalised names ("Politik", "Sport", "Über uns")
+  or blog-archive entries ("► April (3)"), on a page with two or more such runs and one of
+  them outside the body paragraphs, are its menus and link columns; those above the last
+  body paragraph go (run last, just before the tail rule, which judges those below).
 - Links zone: a recirculation marker ("Also read", "Lesen Sie auch") opens a zone in
   which headline-shaped lines are links; it closes when body-shaped text resumes.
 - Comments: a comment header ("15 comments", "Leave a reply") in the back part of the
@@ -123,9 +124,10 @@ def _announced_list(body: Block, after: list[Block]) -> range:
 
 def _menu_item(b: Block) -> bool:
     """A line that could be a menu entry: a capitalised name of at most MENU_WORDS words with
-    no number, colon, comma, tab or closing punctuation, and no list bullet ("Politik",
-    "Über uns", "Contact Us"). A list inside an article has bullets, counts or sentences; a
-    sentence cut by inline markup ("by" / "Jane Doe" / "on") has lower-case pieces."""
+    no number, colon, comma, tab or closing punctuation ("Politik", "Über uns", "Contact
+    Us"), or a blog-archive entry ("► April (3)"). A list inside an article has bullets,
+    counts or sentences; a sentence cut by inline markup ("by" / "Jane Doe" / "on") has
+    lower-case pieces."""
     t = b.text
     if _ARCHIVE.fullmatch(t) is not None:
         return True
