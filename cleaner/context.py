@@ -129,11 +129,12 @@ def _menu_item(b: Block) -> bool:
     counts or sentences; a sentence cut by inline markup ("by" / "Jane Doe" / "on") has
     lower-case pieces."""
     t = b.text
+    if b.body:
+        return False  # (runs must hold no body paragraph: the rule is judged around them)
     if _ARCHIVE.fullmatch(t) is not None:
         return True
     return (
-        not b.body
-        and t[0].isupper()
+        t[0].isupper()
         and len(t.split()) <= MENU_WORDS
         and t[-1] not in TERMINAL_CHARS
         and _NOT_MENU.search(t) is None

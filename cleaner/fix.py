@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from html.entities import html5 as html5_entities
 
 import ftfy
 
@@ -146,7 +147,13 @@ def _lossy_greek(text: str, out: list[Repair]) -> str:
 
 
 def _unescape(m: re.Match[str]) -> str:
-    return html.unescape(m.group(0))
+    """The character(s) an entity in its strict form stands for; a name that is no entity
+    stays. (Not `html.unescape` on a name: it also reads a legacy prefix, "&ampamp;" as
+    "&" + "amp;", which makes a new entity a second run would undo.)"""
+    entity = m.group(0)
+    if entity[1] == "#":
+        return html.unescape(entity)
+    return html5_entities.get(entity[1:], entity)
 
 
 def _markup(text: str, out: list[Repair]) -> str:

@@ -172,3 +172,24 @@ def test_a_tag_never_spans_lines() -> None:
     line = "In einer Pilotanlage gelang es <s dem Team, die Partikel zu entfernen, wie es hieß."
     assert cleaner.repair(line + "\nNoch ein Satz mit > darin.") == line + "\nNoch ein Satz mit > darin."
     assert cleaner.repair("Sie <b>sagte</b> nein.") == "Sie sagte nein."
+
+
+def test_a_name_that_is_no_entity_is_not_read_by_its_legacy_prefix() -> None:
+    """fuzz (text, idempotence and provenance): `html.unescape("&ampamp;")` reads the legacy
+    prefix "&amp" and gives "&amp;", a new entity that a second repair undid."""
+    assert cleaner.repair("salt &ampamp; pepper &amp; oil &eacute;") == "salt &ampamp; pepper & oil é"
+    doc = "Salt &ampamp; pepper are on the table, as they were every evening of the summer."
+    out = cleaner.clean(doc, kind="text").text
+    assert cleaner.clean(out, kind="text").text == out == doc
+
+
+def test_a_body_paragraph_is_never_a_menu_line() -> None:
+    """fuzz (text, idempotence): a long line shaped like an archive entry ("► … (5)") was
+    both a body paragraph and a menu line, so the runs above the last body paragraph
+    changed once the tail rule had run."""
+    from cleaner.context import _menu_item
+    from cleaner.model import Block
+
+    archive = "► " + "Octobre " * 25 + "(5)"
+    assert not _menu_item(Block(0, archive, body=True))
+    assert _menu_item(Block(0, "► October (5)"))
