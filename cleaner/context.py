@@ -36,11 +36,13 @@ QUESTION_WORDS = 14  # a question this short inside a links zone is a headline
 TAIL_SHARE = 0.5  # the tail rule stands down when what follows the body is this large
 MENU_RUN = 4  # this many menu-shaped lines in a row are a menu (context._menus) ...
 MENU_WORDS = 3  # ... each of at most this many words
+MENU_CHARS = 60  # ... and this many characters (no archive entry is longer either)
 MENU_RUNS = 2  # ... and only on a page with at least this many such runs (one run is a list)
 MENU_SHARE = 1.0  # ... unless they hold more than this share of the body paragraphs' text
 _NOT_MENU = re.compile(r"[\d\t:,;]")  # a count, a label, a list: not a menu entry
 # ... but a blog archive's entries are: "► April (3)", "November 2012", "2011 (36)" (used
 # with fullmatch; the "^" keeps a scan over a long line linear)
+_ARCHIVE_MARKS = "►▼▸▾"  # Blogger's expand/collapse marks
 _ARCHIVE = re.compile(r"^[►▼▸▾]?\s*(?:[^\W\d_]+ \d{4}(?: \(\d+\))?|(?:\d{4}|[^\W\d_]+) \(\d+\))")
 # A comment header that counts ("15 comments", "Comments (87)") is evidence by itself.
 _COUNTED = re.compile(r"\d")
@@ -129,16 +131,15 @@ def _menu_item(b: Block) -> bool:
     counts or sentences; a sentence cut by inline markup ("by" / "Jane Doe" / "on") has
     lower-case pieces."""
     t = b.text
-    if b.body:
+    if b.body or len(t) > MENU_CHARS:
         return False  # (runs must hold no body paragraph: the rule is judged around them)
-    if _ARCHIVE.fullmatch(t) is not None:
-        return True
-    return (
-        t[0].isupper()
-        and len(t.split()) <= MENU_WORDS
-        and t[-1] not in TERMINAL_CHARS
-        and _NOT_MENU.search(t) is None
-    )
+    first = t[0]
+    if first.isupper():
+        if len(t.split()) <= MENU_WORDS and t[-1] not in TERMINAL_CHARS and _NOT_MENU.search(t) is None:
+            return True
+    elif not first.isdigit() and first not in _ARCHIVE_MARKS:
+        return False
+    return _ARCHIVE.fullmatch(t) is not None
 
 
 def _menus(blocks: list[Block]) -> None:
