@@ -38,6 +38,7 @@ MENU_RUN = 4  # this many menu-shaped lines in a row are a menu (context._menus)
 MENU_WORDS = 3  # ... each of at most this many words
 MENU_CHARS = 60  # ... and this many characters (no archive entry is longer either)
 MENU_RUNS = 2  # ... and only on a page with at least this many such runs (one run is a list)
+MENU_MID = 8  # ... a run between body paragraphs goes only when it is this long
 MENU_SHARE = 1.0  # ... unless they hold more than this share of the body paragraphs' text
 _NOT_MENU = re.compile(r"[\d\t:,;]")  # a count, a label, a list: not a menu entry
 # ... but a blog archive's entries are: "► April (3)", "November 2012", "2011 (36)" (used
@@ -148,9 +149,11 @@ def _menus(blocks: list[Block]) -> None:
     record, has them above the article, beside it and below it). A page needs MENU_RUNS of
     them, one of them above the first body paragraph or below the last: an article's own
     list of short names ("Aphids", "Spider Mites", ...) is one run, and sits between its
-    paragraphs. Takes the runs above the last body paragraph (the tail rule judges those
-    below), unless they outweigh the page's running text (a list page, a poem). Judged on
-    kept lines only, after every other rule, so a second run sees the same runs."""
+    paragraphs. Takes the runs above the first body paragraph, and the long ones between
+    body paragraphs (MENU_MID: a sidebar, where an article's list is short); the tail rule
+    judges those below the last. Stands down when they outweigh the page's running text (a
+    list page, a poem). Judged on kept lines only, after every other rule, so a second run
+    sees the same runs."""
     kept = [b for b in blocks if not b.verdict]
     runs: list[range] = []  # indices into `kept`
     start = 0
@@ -167,7 +170,10 @@ def _menus(blocks: list[Block]) -> None:
         return
     # Runs below the last body paragraph are the tail rule's (it has its own weighing): a
     # second run, after the tail rule took them, then sees the same runs above it.
-    above = [k for r in runs if r.start < bodies[-1] for k in r]
+    # (between body paragraphs, only a long run: a sidebar or a section list, not the
+    # article's own list of names)
+    taken = [r for r in runs if r.start < bodies[0] or (r.start < bodies[-1] and len(r) >= MENU_MID)]
+    above = [k for r in taken for k in r]
     if sum(len(kept[k].text) for k in above) <= MENU_SHARE * sum(len(kept[k].text) for k in bodies):
         _drop([kept[k] for k in above], "navigation", "context.menu")
 
