@@ -238,6 +238,23 @@ def test_clean_text_contract_on_hostile_text(doc: str) -> None:
     _check_text_contract(doc, _clean(TEXT, doc))
 
 
+# Whole-page text: menus, archive lists, article paragraphs and hostile lines in any order
+# (the menu rule weighs runs against the body paragraphs around them).
+menu_line = st.one_of(
+    st.lists(words, min_size=1, max_size=3).map(lambda ws: " ".join(ws).title()),
+    st.sampled_from(["► April (3)", "▼ 2012 (36)", "November 2011", "2011 (36)", "Über uns", "Contact Us"]),
+)
+page_text = st.lists(
+    st.one_of(menu_line, menu_line, paragraphs, sentence(2, 6), hostile_line()), max_size=60
+).map("\n".join)
+
+
+@settings(SETTINGS, max_examples=250 * SCALE)
+@given(page_text)
+def test_clean_text_contract_on_whole_page_text(doc: str) -> None:
+    _check_text_contract(doc, _clean(TEXT, doc))
+
+
 @settings(SETTINGS, max_examples=80 * SCALE)
 @given(hostile_text, st.sampled_from(["utf-8", "utf-16", "cp1252", "latin-1"]))
 def test_clean_bytes_never_raises_undocumented(doc: str, encoding: str) -> None:
