@@ -8,8 +8,9 @@
   rule stands down when the "tail" is most of the text (verse).
 - Menus: runs of four or more short capitalised names ("Politik", "Sport", "Über uns")
   or blog-archive entries ("► April (3)"), on a page with two or more such runs and one of
-  them outside the body paragraphs, are its menus and link columns; those above the last
-  body paragraph go (run last, just before the tail rule, which judges those below).
+  them outside the body paragraphs, are its menus and link columns; those above the first
+  body paragraph go, and long ones between body paragraphs (run last, just before the tail
+  rule, which judges those below the last).
 - Links zone: a recirculation marker ("Also read", "Lesen Sie auch") opens a zone in
   which headline-shaped lines are links; it closes when body-shaped text resumes.
 - Comments: a comment header ("15 comments", "Leave a reply") in the back part of the
@@ -43,8 +44,8 @@ MENU_SHARE = 1.0  # ... unless they hold more than this share of the body paragr
 _NOT_MENU = re.compile(r"[\d\t:,;]")  # a count, a label, a list: not a menu entry
 # ... but a blog archive's entries are: "► April (3)", "November 2012", "2011 (36)" (used
 # with fullmatch; the "^" keeps a scan over a long line linear)
-_ARCHIVE_MARKS = "►▼▸▾"  # Blogger's expand/collapse marks
 _ARCHIVE = re.compile(r"^[►▼▸▾]?\s*(?:[^\W\d_]+ \d{4}(?: \(\d+\))?|(?:\d{4}|[^\W\d_]+) \(\d+\))")
+_ARCHIVE_MARKS = "►▼▸▾"  # Blogger's expand/collapse marks (the first character _ARCHIVE allows)
 # A comment header that counts ("15 comments", "Comments (87)") is evidence by itself.
 _COUNTED = re.compile(r"\d")
 # A comment header or thread needs this many kept body paragraphs before it: earlier,
@@ -168,14 +169,13 @@ def _menus(blocks: list[Block]) -> None:
     bodies = [k for k, b in enumerate(kept) if b.body]
     if not bodies or not any(r.start < bodies[0] or r.stop > bodies[-1] for r in runs):
         return
-    # Runs below the last body paragraph are the tail rule's (it has its own weighing): a
-    # second run, after the tail rule took them, then sees the same runs above it.
-    # (between body paragraphs, only a long run: a sidebar or a section list, not the
-    # article's own list of names)
+    # Runs below the last body paragraph are the tail rule's (it has its own weighing), so
+    # a second run, after the tail rule took them, sees the same runs here. Between body
+    # paragraphs only a long run goes: a sidebar, not the article's own list of names.
     taken = [r for r in runs if r.start < bodies[0] or (r.start < bodies[-1] and len(r) >= MENU_MID)]
-    above = [k for r in taken for k in r]
-    if sum(len(kept[k].text) for k in above) <= MENU_SHARE * sum(len(kept[k].text) for k in bodies):
-        _drop([kept[k] for k in above], "navigation", "context.menu")
+    lines = [kept[k] for r in taken for k in r]
+    if sum(len(b.text) for b in lines) <= MENU_SHARE * sum(len(kept[k].text) for k in bodies):
+        _drop(lines, "navigation", "context.menu")
 
 
 def _links_zone(blocks: list[Block], start: int) -> None:
@@ -247,7 +247,8 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
 
 
 def trim_tail(blocks: list[Block], rules: RuleSet, config: Config) -> None:
-    """The tail rule, run last (after dedupe), so a second run sees the same kept lines."""
+    """The menu and tail rules, run last (after dedupe), so a second run sees the same kept
+    lines."""
     if config.mode != "conservative" and blocks:
         _menus(blocks)  # first: the tail rule weighs what is left above the tail
         _tail(blocks, rules)
