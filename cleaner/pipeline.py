@@ -46,11 +46,19 @@ class Cleaner:
         self.profile = profile  # learned per-site boilerplate (`cleaner learn`), removed as site-repeated
 
     def clean(
-        self, source: str | bytes, url: str | None = None, kind: str | None = None, *, site: str | None = None
+        self,
+        source: str | bytes,
+        url: str | None = None,
+        kind: str | None = None,
+        *,
+        site: str | None = None,
+        encoding: str | None = None,
     ) -> Result:
         """Clean one document (text or HTML; bytes are decoded first).
 
         site: the document's site for a learned profile; by default the URL's host.
+        encoding: the charset declared for bytes outside them (an HTTP Content-Type
+        header); tried after a byte-order mark, before the document's own declaration.
         """
         kind = kind or self.config.kind
         if not isinstance(source, str | bytes | bytearray):
@@ -62,7 +70,7 @@ class Cleaner:
             what = binary_kind(bytes(source[:16]))
             if what is not None:
                 raise InputError(f"binary data ({what}), not a text document; skipped")
-            source = decode_bytes(bytes(source))
+            source = decode_bytes(bytes(source), declared=encoding)
         check_text(source)
         if kind == "auto":
             kind = "html" if looks_like_html(source) else "text"
