@@ -1,0 +1,224 @@
+"""The Scrapy item pipeline: item by item through `process_item`, and end to end in a real
+crawl (`scrapy runspider` in a subprocess, over file:// pages: no network)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("scrapy")
+
+import scrapy  # noqa: E402
+from scrapy.exceptions import DropItem  # noqa: E402
+from scrapy.statscollectors import MemoryStatsCollector  # noqa: E402
+from scrapy.utils.test import get_crawler  # noqa: E402
+
+import cleaner  # noqa: E402
+from cleaner.errors import ConfigError  # noqa: E402
+from cleaner.integrations.scrapy import CleanerPipeline, PipelineSettings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT / "fixtures" / "html"
+CASES = json.loads((PAGES / "cases.json").read_text(encoding="utf-8"))["cases"]
+STORY = (
+    "The harbour council met on Monday evening to discuss the repairs to the old stone bridge, "
+    "which has been closed to traffic since the storms of last winter."
+)
+TEXT = f"Bridge repairs agreed\n{STORY}\nAlso read\nEngineers said the work would take a year."
+
+
+def _pipeline(**settings: Any) -> CleanerPipeline:
+    crawler = get_crawler(settings_dict=settings)
+    pipe = CleanerPipeline.from_crawler(crawler)
+    pipe.stats = MemoryStatsCollector(crawler)
+    pipe.open_spider()
+    return pipe
+
+
+def _page(name: str) -> str:
+    return (PAGES / name).read_text(encoding="utf-8")
+
+
+def test_a_page_item_gets_the_clean_text_its_removals_and_metadata() -> None:
+    pipe = _pipeline()
+    case = CASES[0]
+    html = _page(case["file"])
+    url = f"https://example.org/{case['file']}"
+    item = pipe.process_item({"url": url, "html": html, "kept": 7})
+    expected = cleaner.clean(html, url=url, kind="html")
+    assert item["text"] == expected.text and item["text"]
+    assert item["removed"] == [r.to_dict() for r in expected.removed]
+    assert item["repairs"] == [r.to_dict() for r in expected.repairs]
+    assert item["metadata"]["title"] == expected.metadata["title"]
+    assert item["html"] == html and item["kept"] == 7  # every other field passes through
+    stats = pipe.stats.get_stats()
+    assert stats["cleaner/items"] == 1
+    for reason, chars in expected.removed_chars().items():
+        assert stats[f"cleaner/removed_chars/{reason}"] == chars
+
+
+def test_an_item_without_markup_is_cleaned_as_text() -> None:
+    item = _pipeline().process_item({"url": "https://example.org/a", "text": TEXT})
+    assert "Also read" not in item["text"].splitlines()
+    assert STORY in item["text"]
+    assert any(r["reason"] == "recirculation" for r in item["removed"])
+
+
+def test_bytes_are_decoded_by_the_declared_encoding() -> None:
+    html = f"<html><body><article><h1>Brücke</h1><p>{STORY} Größere Schäden.</p></article></body></html>"
+    body = html.encode("cp1252")
+    pipe = _pipeline()
+    item = pipe.process_item({"url": "https://example.org/b", "html": body, "encoding": "cp1252"})
+    assert "Größere Schäden." in item["text"]
+
+
+def test_bad_items_are_dropped_with_their_url_and_the_problem_and_counted() -> None:
+    pipe = _pipeline()
+    with pytest.raises(DropItem, match=r"https://example.org/x: field 'html' holds int"):
+        pipe.process_item({"url": "https://example.org/x", "html": 42})
+    with pytest.raises(DropItem, match=r"cleaner: item: the item has no 'html' or 'text' field"):
+        pipe.process_item({"title": "no page"})
+    with pytest.raises(DropItem, match=r"binary data"):
+        pipe.process_item({"url": "https://example.org/z", "html": b"\x89PNG\r\n\x1a\n" + bytes(64)})
+    assert pipe.stats.get_value("cleaner/errors") == 3
+    # the pipeline goes on with the next item
+    assert pipe.process_item({"text": TEXT})["text"]
+
+
+def test_on_error_keep_passes_the_item_on_uncleaned() -> None:
+    pipe = _pipeline(CLEANER_ON_ERROR="keep")
+    item = pipe.process_item({"url": "u", "html": ["not", "markup"], "text": "as scraped"})
+    assert item["text"] == "as scraped"
+    assert "holds list" in item["cleaner_error"]
+
+
+def test_a_page_with_no_article_goes_on_empty_unless_asked_to_drop_it() -> None:
+    empty = "<html><body><nav><a href='/'>Home</a></nav></body></html>"
+    item = _pipeline().process_item({"url": "u", "html": empty})
+    assert item["text"] == ""
+    assert any(r["reason"] == "no-content" for r in item["removed"])
+    pipe = _pipeline(CLEANER_DROP_EMPTY=True)
+    with pytest.raises(DropItem, match="no article text") as info:
+        pipe.process_item({"url": "u", "html": empty})
+    assert getattr(info.value, "log_level", "INFO") == "INFO"
+    assert pipe.stats.get_value("cleaner/empty") == 1
+
+
+def test_settings_reach_the_cleaner_and_the_fields() -> None:
+    html = _page(CASES[1]["file"])
+    pipe = _pipeline(
+        CLEANER_CONFIG={"html_fast": True, "keep_title": True},
+        CLEANER_HTML_FIELD="body",
+        CLEANER_TEXT_FIELD="clean",
+        CLEANER_REMOVED_FIELD="",
+        CLEANER_KEEP_HTML="false",
+    )
+    item = pipe.process_item({"url": "u", "body": html})
+    fast = cleaner.Cleaner(html_fast=True, keep_title=True).clean(html, url="u", kind="html")
+    assert item["clean"] == fast.text
+    assert "removed" not in item and "body" not in item
+
+
+def test_a_typo_in_the_settings_stops_the_crawl_at_its_start() -> None:
+    with pytest.raises(ConfigError, match="unknown option"):
+        PipelineSettings({"CLEANER_CONFIG": {"html_fats": True}})
+    with pytest.raises(ConfigError, match="CLEANER_ON_ERROR"):
+        PipelineSettings({"CLEANER_ON_ERROR": "ignore"})
+    with pytest.raises(ConfigError, match="CLEANER_DROP_EMPTY"):
+        PipelineSettings({"CLEANER_DROP_EMPTY": "sometimes"})
+    with pytest.raises(ConfigError, match="CLEANER_TIMEOUT"):
+        PipelineSettings({"CLEANER_TIMEOUT": "soon"})
+
+
+class PageItem(scrapy.Item):
+    url = scrapy.Field()
+    html = scrapy.Field()
+    text = scrapy.Field()
+
+
+@dataclasses.dataclass
+class PageRecord:
+    url: str
+    html: str | None
+    text: str = ""
+    removed: list[Any] = dataclasses.field(default_factory=list)
+
+
+def test_declared_items_get_the_fields_they_declare(caplog: pytest.LogCaptureFixture) -> None:
+    html = _page(CASES[0]["file"])
+    pipe = _pipeline(CLEANER_KEEP_HTML=False)
+    for _ in range(2):
+        item = pipe.process_item(PageItem(url="u", html=html))
+        assert item["text"] and "removed" not in item
+    warned = [r.getMessage() for r in caplog.records if "has no field" in r.getMessage()]
+    assert len(warned) == 3  # once for each of removed, repairs, metadata; not once an item
+    record = pipe.process_item(PageRecord(url="u", html=html))
+    assert record.text and record.removed and record.html is None
+
+
+def test_an_item_that_cannot_hold_the_text_is_dropped_with_the_reason() -> None:
+    class Bare(scrapy.Item):
+        html = scrapy.Field()
+
+    with pytest.raises(DropItem, match="Bare has no field 'text'"):
+        _pipeline().process_item(Bare(html=_page(CASES[0]["file"])))
+
+
+def test_an_item_over_the_time_limit_is_dropped_and_the_next_one_cleaned() -> None:
+    pipe = _pipeline(CLEANER_TIMEOUT=0.01)
+    huge = "<html><body>" + f"<div><p>{STORY}</p><a href='/'>more</a></div>" * 20_000 + "</body></html>"
+    with pytest.raises(DropItem, match="timeout"):
+        pipe.process_item({"url": "u", "html": huge})
+    assert pipe.process_item({"text": TEXT})["text"]
+    pipe.close_spider()
+
+
+SPIDER = """
+import pathlib, scrapy
+
+class Pages(scrapy.Spider):
+    name = "pages"
+    start_urls = [p.as_uri() for p in sorted(pathlib.Path({pages!r}).glob("*.html"))]
+
+    def parse(self, response):
+        yield {{"url": response.url, "html": response.body, "encoding": response.encoding}}
+        yield {{"url": response.url + "#broken", "html": 42}}
+"""
+
+
+def test_a_real_crawl_cleans_every_page_and_reports_the_bad_items(tmp_path: Path) -> None:
+    spider = tmp_path / "spider.py"
+    spider.write_text(textwrap.dedent(SPIDER.format(pages=str(PAGES))))
+    out = tmp_path / "items.jsonl"
+    settings = {
+        "ITEM_PIPELINES": json.dumps({"cleaner.integrations.scrapy.CleanerPipeline": 500}),
+        "CLEANER_KEEP_HTML": "0",
+        "TELNETCONSOLE_ENABLED": "0",
+        "LOG_LEVEL": "INFO",
+    }
+    cmd = [sys.executable, "-m", "scrapy", "runspider", str(spider), "-o", str(out)]
+    for key, value in settings.items():
+        cmd += ["-s", f"{key}={value}"]
+    done = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    items = {d["url"]: d for d in map(json.loads, out.read_text().splitlines())}
+    assert len(items) == len(CASES)
+    for case in CASES:
+        item = items[(PAGES / case["file"]).as_uri()]
+        assert "html" not in item
+        text = " ".join(item["text"].split())
+        for snippet in case["with"]:
+            assert " ".join(snippet.split()) in text, (case["file"], snippet)
+        for snippet in case["without"]:
+            assert " ".join(snippet.split()) not in text, (case["file"], snippet)
+    dropped = [line for line in done.stderr.splitlines() if "Dropped: cleaner:" in line]
+    assert len(dropped) == len(CASES) and all("#broken: field 'html' holds int" in x for x in dropped)
+    assert f"'cleaner/items': {2 * len(CASES)}" in done.stderr
+    assert "Traceback" not in done.stderr
