@@ -337,6 +337,7 @@ def test_a_run_of_sentence_like_linked_headlines_goes_whole_from_either_end() ->
         ("post-tags", "", "navigation"),
         ("breadcrumbs", "", "navigation"),
         ("sr-only", "", "navigation"),
+        ("box module nocontent", "", "navigation"),  # Google's "not the content" (custom search)
     ],
 )
 def test_clutter_names(classes: str, ident: str, reason: str) -> None:
@@ -359,6 +360,7 @@ def test_clutter_names(classes: str, ident: str, reason: str) -> None:
         ("headline", ""),  # "ad" is a word, not a substring
         ("commentary", ""),
         ("js-social-images", ""),  # a script hook
+        ("no-content", ""),  # a state: "no content yet"
     ],
 )
 def test_names_that_are_not_clutter(classes: str, ident: str) -> None:
