@@ -338,6 +338,11 @@ def test_a_run_of_sentence_like_linked_headlines_goes_whole_from_either_end() ->
         ("breadcrumbs", "", "navigation"),
         ("sr-only", "", "navigation"),
         ("box module nocontent", "", "navigation"),  # Google's "not the content" (custom search)
+        ("", "commentform", "comments"),  # compounds of a clutter word, as sites write them
+        ("sharedaddy sd-sharing-enabled", "", "share"),
+        ("", "rightsidebar_container", "navigation"),
+        ("", "topnav", "navigation"),  # one word: "topNav" splits at its hump anyway
+        ("widgettitle", "", "navigation"),
     ],
 )
 def test_clutter_names(classes: str, ident: str, reason: str) -> None:
