@@ -4,6 +4,7 @@ crawl (`scrapy runspider` in a subprocess, over file:// pages: no network)."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import subprocess
 import sys
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("scrapy")
 
@@ -38,7 +41,6 @@ def _pipeline(**settings: Any) -> CleanerPipeline:
     crawler = get_crawler(settings_dict=settings)
     pipe = CleanerPipeline.from_crawler(crawler)
     pipe.stats = MemoryStatsCollector(crawler)
-    pipe.open_spider()
     return pipe
 
 
@@ -174,10 +176,21 @@ def test_an_item_that_cannot_hold_the_text_is_dropped_with_the_reason() -> None:
 def test_an_item_over_the_time_limit_is_dropped_and_the_next_one_cleaned() -> None:
     pipe = _pipeline(CLEANER_TIMEOUT=0.01)
     huge = "<html><body>" + f"<div><p>{STORY}</p><a href='/'>more</a></div>" * 20_000 + "</body></html>"
+    gc.collect()  # earlier tests' crawlers: a signal landing in their weakref callbacks is lost
     with pytest.raises(DropItem, match="timeout"):
         pipe.process_item({"url": "u", "html": huge})
     assert pipe.process_item({"text": TEXT})["text"]
-    pipe.close_spider()
+
+
+def test_each_pipeline_keeps_its_own_time_limit() -> None:
+    """Two crawlers in one process (CrawlerProcess) have a pipeline each: the one built
+    last must not take over the other's limit."""
+    strict = _pipeline(CLEANER_TIMEOUT=0.01)
+    _pipeline(CLEANER_TIMEOUT=0)  # built after it, no limit
+    huge = "<html><body>" + f"<div><p>{STORY}</p><a href='/'>more</a></div>" * 20_000 + "</body></html>"
+    gc.collect()
+    with pytest.raises(DropItem, match="timeout"):
+        strict.process_item({"url": "u", "html": huge})
 
 
 SPIDER = """
@@ -222,3 +235,33 @@ def test_a_real_crawl_cleans_every_page_and_reports_the_bad_items(tmp_path: Path
     assert len(dropped) == len(CASES) and all("#broken: field 'html' holds int" in x for x in dropped)
     assert f"'cleaner/items': {2 * len(CASES)}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.integers(),
+    st.text(max_size=300),
+    st.binary(max_size=300),
+    st.lists(st.text(max_size=20), max_size=3),
+    st.sampled_from(["<html><body><p>" + STORY + "</p></body></html>", TEXT, "utf-8", "no-such-charset"]),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.dictionaries(st.sampled_from(["url", "html", "text", "encoding", "other"]), _VALUES, max_size=5),
+    st.sampled_from(["drop", "keep"]),
+)
+def test_any_item_comes_out_cleaned_or_dropped_with_a_reason(item: dict[str, Any], on_error: str) -> None:
+    """Whatever a spider yields, the pipeline returns the item or raises DropItem naming
+    the problem: never another exception, which Scrapy would log as a traceback."""
+    pipe = PIPES[on_error]
+    try:
+        out = pipe.process_item(dict(item))
+    except DropItem as exc:
+        assert str(exc).startswith("cleaner: ") and len(str(exc)) > len("cleaner: item: ")
+        return
+    assert isinstance(out.get("text"), str) or "cleaner_error" in out
+
+
+PIPES = {mode: _pipeline(CLEANER_ON_ERROR=mode) for mode in ("drop", "keep")}

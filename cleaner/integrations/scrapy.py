@@ -46,7 +46,6 @@ Install with `pip install 'cleaner[scrapy]'`.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Mapping, MutableMapping
 from typing import Any
@@ -128,21 +127,11 @@ class CleanerPipeline:
         profile = Profile.load(self.settings.profile) if self.settings.profile else None
         self.cleaner = Cleaner(self.settings.config, profile=profile)
         self.stats = stats
-        self._limits = contextlib.ExitStack()
-        self._limiter = Limiter(None)
         self._warned: set[tuple[str, str]] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CleanerPipeline:
         return cls(PipelineSettings(crawler.settings), crawler.stats)
-
-    def open_spider(self, spider: Any = None) -> None:
-        """Arm the per-item CPU limit (a SIGPROF timer: Scrapy runs pipelines in the main thread)."""
-        self._limiter = self._limits.enter_context(Limiter(self.settings.timeout or None))
-
-    def close_spider(self, spider: Any = None) -> None:
-        self._limits.close()
-        self._limiter = Limiter(None)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         """The item with its clean text; DropItem for an empty page (if asked) or a bad item."""
@@ -150,7 +139,9 @@ class CleanerPipeline:
         self._count("cleaner/items")
         url = self._url(adapter)
         try:
-            with self._limiter.record():
+            # The limit's SIGPROF handler is set around each item, not for the crawl: crawlers
+            # sharing a process (CrawlerProcess) each have a pipeline, and one handler.
+            with Limiter(self.settings.timeout or None) as limiter, limiter.record():
                 result = self._clean(adapter, url)
         except RecordTimeout:
             return self._failed(adapter, url, f"timeout: over {self.settings.timeout:g} CPU seconds")
