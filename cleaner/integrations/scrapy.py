@@ -38,7 +38,7 @@ Counts go to the crawl's stats: `cleaner/items`, `cleaner/errors`, `cleaner/empt
 `cleaner/repairs` and `cleaner/removed_chars/<reason>`.
 
 Cleaning runs in the reactor's thread, as every item pipeline does: a crawl that fetches
-more pages a second than the cleaner takes (about 60 in default mode, 400 with
+more pages a second than the cleaner takes (about 100 in default mode, 400 with
 `html_fast`, on one core here) is CPU-bound, and runs several Scrapy processes.
 
 Install with `pip install 'cleaner[scrapy]'`.
