@@ -137,8 +137,9 @@ def test_a_typo_in_the_settings_stops_the_crawl_at_its_start() -> None:
         PipelineSettings({"CLEANER_ON_ERROR": "ignore"})
     with pytest.raises(ConfigError, match="CLEANER_DROP_EMPTY"):
         PipelineSettings({"CLEANER_DROP_EMPTY": "sometimes"})
-    with pytest.raises(ConfigError, match="CLEANER_TIMEOUT"):
-        PipelineSettings({"CLEANER_TIMEOUT": "soon"})
+    for timeout in ("soon", -1, "nan"):
+        with pytest.raises(ConfigError, match="CLEANER_TIMEOUT"):
+            PipelineSettings({"CLEANER_TIMEOUT": timeout})
 
 
 class PageItem(scrapy.Item):

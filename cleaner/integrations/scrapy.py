@@ -98,7 +98,9 @@ class PipelineSettings:
         try:
             self.timeout = float(timeout) if timeout is not None else 0.0
         except (TypeError, ValueError):
-            raise ConfigError(f"CLEANER_TIMEOUT must be a number of seconds, not {timeout!r}") from None
+            self.timeout = -1.0
+        if not self.timeout >= 0:  # (a NaN fails this too)
+            raise ConfigError(f"CLEANER_TIMEOUT must be a number of seconds >= 0, not {timeout!r}")
 
 
 def _flag(value: Any, name: str) -> bool:
