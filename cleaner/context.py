@@ -16,7 +16,8 @@
 - Comments: a comment header ("15 comments", "Leave a reply") in the back part of the
   document opens a thread that runs to the end, once the thread shows evidence (a
   comment byline) or the header counts comments; recurring comment bylines with no
-  header make a thread too.
+  header make a thread too, unless they only name two speakers ("Obama says:" over
+  "Romney says:"): a transcript.
 Conservative mode applies none of this: it removes only what a rule names.
 """
 
@@ -55,6 +56,8 @@ COMMENTS_AFTER_BODY = 2
 COUNTED_AFTER_BODY = 3
 EVIDENCE_WINDOW = 40  # lines after a bare header in which a comment byline must appear
 THREAD_MIN = 3  # comment bylines that make a thread without a header
+THREAD_VOICES = 3  # ... distinct ones, when they only name a speaker ("Jane says:")
+_SPEAKER = re.compile(r"\b(?:says|said|wrote)\s*(?::|\.\.\.|…)\s*$")
 
 
 def _drop(blocks: list[Block], reason: str, rule: str, *, keep_reason: str = "") -> None:
@@ -210,8 +213,14 @@ def _byline_thread(blocks: list[Block], bodies: list[int]) -> None:
     gaps = sum(
         1 for a, b in zip(metas, metas[1:], strict=False) if not all(x.byline for x in blocks[a + 1 : b])
     )
-    if len(metas) >= THREAD_MIN and gaps >= THREAD_MIN - 1:
-        _drop(blocks[metas[0] :], "comments", "context.comment-thread", keep_reason="comments")
+    if len(metas) < THREAD_MIN or gaps < THREAD_MIN - 1:
+        return
+    # Bylines that only name a speaker ("Jane says:") are a transcript's as much as a
+    # thread's; a thread has more voices than a dialogue (dates, "Reply" links: a thread).
+    speakers = [blocks[k].text.lower() for k in metas]
+    if all(_SPEAKER.search(t) for t in speakers) and len(set(speakers)) < THREAD_VOICES:
+        return
+    _drop(blocks[metas[0] :], "comments", "context.comment-thread", keep_reason="comments")
 
 
 def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
