@@ -57,7 +57,8 @@ COUNTED_AFTER_BODY = 3
 EVIDENCE_WINDOW = 40  # lines after a bare header in which a comment byline must appear
 THREAD_MIN = 3  # comment bylines that make a thread without a header
 THREAD_VOICES = 3  # ... distinct ones, when they only name a speaker ("Jane says:")
-_SPEAKER = re.compile(r"\b(?:says|said|wrote)\s*(?::|\.\.\.|…)\s*$")
+# (the bylines en.comments.byline-says marks: "Jane says:", "Jane wrote:", "Jane said...")
+_SPEAKER = re.compile(r"\b(?:(?:says|wrote)\s*:|said(?:\.\.\.|…))\s*$")
 
 
 def _drop(blocks: list[Block], reason: str, rule: str, *, keep_reason: str = "") -> None:
