@@ -103,7 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="clean files, directories or stdin",
         description="Clean documents. Output mirrors input: `clean a/ -o b/` writes b/<same relative "
         "name> (HTML input as <name>.txt, WARC as JSONL); JSONL and Parquet keep every field, with "
-        "the text field replaced and `removed` and `repairs` added. Without -o, results go to stdout. "
+        "the text field replaced and `removed` and `repairs` added. Without -o (or with -o -), "
+        "results go to stdout: one document as its clean text, anything more as JSON lines. "
+        "Every record read is written once or reported as an error, and the run checks these "
+        "books before it exits. "
         "An interrupted run (Ctrl-C, kill) resumes when the same command is run again.",
     )
     clean.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory, or '-' for stdin")
@@ -111,9 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         metavar="OUT",
-        help="output directory; a file name when the only input is a file or '-' and OUT is "
-        "not an existing directory (nor ends with '/'); its suffix picks the format "
-        "(.jsonl, .jsonl.gz, .jsonl.zst, .parquet)",
+        help="where the results go: a directory (ends with '/' or exists) mirrors the inputs; "
+        "a file named .jsonl, .jsonl.gz, .jsonl.zst, .parquet, .warc or .warc.gz gets every record "
+        "of every input in that format; any other file name holds one document's clean text, so "
+        "records (JSONL, Parquet, WARC input) into out, out.txt or out.json are refused (exit 2, "
+        "nothing written): write out.jsonl or out/; '-': stdout",
     )
     clean.add_argument("--errors", metavar="FILE", help="also write failed records here as JSON lines")
     clean.add_argument(

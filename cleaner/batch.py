@@ -133,9 +133,7 @@ def _render(record: Record, result: Result, out: str, job: Job) -> Any:
         return json_line(jsonl_output(record, result, job.fields, not job.side_removed))
     if out in ("warc", "warc.gz"):
         return warc_output(record, result, compress=out == "warc.gz")
-    if record.original is None:  # stdout
-        return ("doc", doc_text(result).encode("utf-8"))
-    return ("rec", json_line(jsonl_output(record, result, job.fields, not job.side_removed)))
+    raise ValueError(f"no output format {out!r}")
 
 
 def clean_units(

@@ -26,6 +26,7 @@ from .io import STDIN, Fields, ReadError, Record, discover, read_source
 from .model import Result
 from .pipeline import Cleaner, looks_like_html
 from .runner import CleanRun, RunOptions
+from .target import Refused
 
 PROG = "cleaner"
 
@@ -78,6 +79,7 @@ def clean_stream(
 
 
 def cmd_clean(args: argparse.Namespace, config: Config) -> int:
+    """Run a batch; an output that cannot hold every record is refused first (exit 2)."""
     opts = RunOptions(
         inputs=list(args.inputs),
         output=args.output,
@@ -99,7 +101,11 @@ def cmd_clean(args: argparse.Namespace, config: Config) -> int:
         ),
     )
     sys.stdout.flush()
-    return CleanRun(opts, sys.stdout.buffer, sys.stderr).execute()
+    try:
+        run = CleanRun(opts, sys.stdout.buffer, sys.stderr)
+    except Refused as exc:
+        args.subparser.error(str(exc))
+    return run.execute()
 
 
 def cmd_learn(args: argparse.Namespace, config: Config, stdout: IO[str]) -> int:

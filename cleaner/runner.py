@@ -11,7 +11,6 @@ couple of seconds it checkpoints the open output and the side files into the jou
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import time
 from collections.abc import Iterator
@@ -21,8 +20,10 @@ from typing import IO, Any
 
 from . import batch, formats
 from .batch import Job, Outcome, Planned, Stats
+from .books import Books, Ledger
 from .io import STDIN, ReadError, Source, discover, read_units
 from .journal import Journal, ResumeState, journal_path
+from .target import Target, plan_target
 from .writers import (
     SideFile,
     StdoutWriter,
@@ -57,19 +58,14 @@ class RunOptions:
 @dataclass
 class _SourceState:
     source: Source
-    out: str  # "doc" | "jsonl" | "parquet" | "stdout"
-    dest: Path | None
+    out: str  # "doc" | "jsonl" | "parquet" | "warc" | "warc.gz"
+    dest: Path | None  # None: stdout
     skip: int = 0  # units finished by an earlier run
     resume_at: int | None = None
     units: int = 0
     pos: int = 0
     writer: Writer | None = None
-
-
-def _output_is_file(output: str, inputs: list[str]) -> bool:
-    if len(inputs) != 1 or output.endswith(("/", os.sep)) or os.path.isdir(output):
-        return False
-    return inputs[0] == STDIN or not os.path.isdir(inputs[0])
+    books: Ledger = field(default_factory=Ledger)  # this run's records of this source
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -80,21 +76,23 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 class CleanRun:
-    """Run `cleaner clean` once; `execute()` returns the exit code (0, 1, or 130)."""
+    """Run `cleaner clean` once; `execute()` returns the exit code (0, 1, or 130).
+
+    Raises cleaner.target.Refused (before anything is written) for an output that cannot
+    hold every record the inputs give."""
 
     def __init__(self, opts: RunOptions, stdout: IO[bytes], stderr: IO[str]) -> None:
         self.opts = opts
+        self.target: Target = plan_target(opts.output, opts.inputs, opts.stdin_format)
         self.stdout_writer = StdoutWriter(stdout)
         self.stderr = stderr
         self.stats = Stats()
+        self.books = Books()
         self.stop = False
-        self.out_file: Path | None = None
-        self.out_dir: Path | None = None
-        if opts.output is not None:
-            if _output_is_file(opts.output, opts.inputs):
-                self.out_file = Path(opts.output)
-            else:
-                self.out_dir = Path(opts.output)
+        self.out_file = self.target.path if self.target.kind == "file" else None
+        self.out_dir = self.target.path if self.target.kind == "dir" else None
+        self.shared: Writer | None = None  # one file fed by several inputs
+        self.failed_outputs = 0
         self.written: set[int] = set()  # hashes of output paths: small even for millions of files
         self.journal: Journal | None = None
         self.resume = ResumeState()
@@ -110,7 +108,7 @@ class CleanRun:
     def _open(self) -> None:
         opts = self.opts
         target = self.out_file or self.out_dir
-        if target is not None and STDIN not in opts.inputs:
+        if target is not None and STDIN not in opts.inputs and not self.target.merged:
             sig = batch.signature(
                 {
                     "inputs": opts.inputs,
@@ -155,20 +153,21 @@ class CleanRun:
 
     def _state(self, source: Source) -> _SourceState | str:
         """Where this source's output goes, or why it cannot be written."""
-        if self.out_file is None and self.out_dir is None:
-            return _SourceState(source, "stdout", None)
+        if self.target.kind == "stdout":
+            return _SourceState(source, self.target.fmt, None)
         dest = (
             self.out_file if self.out_file is not None else (self.out_dir or Path()) / mirrored_name(source)
         )
+        # cleaner.target refused these before the run; checked again, as files can change.
         if source.path is not None and _same_file(dest, source.path):
             return f"output {dest} would overwrite the input; skipped"
         key = hash(str(dest.resolve()))
-        if key in self.written:
+        if key in self.written and not self.target.merged:
             return f"output {dest} was already written from another input; skipped"
         self.written.add(key)
         fmt = output_format(dest)
-        if source.many and fmt == "doc":
-            fmt = "jsonl"
+        if source.many and fmt == "doc":  # a text file holds one document: never overwrite records
+            return f"output {dest} cannot hold the records of {source.name}; skipped"
         if fmt == "parquet":
             try:
                 formats.need("pyarrow.parquet", "parquet", "writing Parquet")
@@ -184,7 +183,8 @@ class CleanRun:
         for source in self._sources():
             state = self._state(source)
             if isinstance(state, str):
-                dead = _SourceState(source, "stdout", None)
+                dead = _SourceState(source, "jsonl", None)
+                dead.books.read += 1
                 yield dead, ReadError(source.name, state), 0
                 yield dead, None, 0
                 continue
@@ -201,6 +201,7 @@ class CleanRun:
                 if i < state.skip:
                     self._advance(state, pos)
                     continue
+                state.books.read += 1
                 yield state, unit, pos
             yield state, None, pos
 
@@ -220,8 +221,12 @@ class CleanRun:
 
     def _writer(self, state: _SourceState) -> Writer:
         if state.writer is None:
-            if state.out == "stdout" or state.dest is None:
+            if state.dest is None:
                 state.writer = self.stdout_writer
+            elif self.target.merged:
+                if self.shared is None:
+                    self.shared = open_writer(state.dest)
+                state.writer = self.shared
             else:
                 state.writer = open_writer(state.dest, state.resume_at)
         return state.writer
@@ -232,11 +237,14 @@ class CleanRun:
             if unit is None:
                 self._finish(state)
                 continue
-            outcome = next(results)
-            self.current = state if state.source.many else None
+            outcome = next(results, None)
+            if outcome is None:  # a unit without an outcome: the books check names the source
+                continue
+            self.current = state if state.source.many and not self.target.merged else None
             if outcome[0] == "ok":
                 try:
                     self._writer(state).write(outcome[1])
+                    state.books.written += 1
                     if outcome[2] is not None and self.removed is not None:
                         self.removed.write(outcome[2])
                 except (OSError, ValueError, formats.MissingExtra) as exc:
@@ -244,6 +252,7 @@ class CleanRun:
                     outcome = ("err", {"where": where, "id": None, "error": f"cannot write: {exc}"}, where)
             if outcome[0] == "err":
                 self._report(outcome)
+                state.books.failed += 1
             state.units += 1
             self.stats.add(outcome)
             self._advance(state, pos)
@@ -258,7 +267,7 @@ class CleanRun:
             self.errors.write(entry)
 
     def _finish(self, state: _SourceState) -> None:
-        if state.out != "stdout":
+        if state.dest is not None and not self.target.merged:
             try:
                 writer = self._writer(state)
                 if self.journal is not None and state.out in ("jsonl", "parquet", "warc", "warc.gz"):
@@ -268,15 +277,25 @@ class CleanRun:
                     err, rem = self._side_positions(sync=True)
                     self.journal.commit(state.source.name, pos, err, rem, self._records())
                 writer.commit()
+                self.books.deliver(writer)
             except (OSError, ValueError, formats.MissingExtra) as exc:
-                name = state.source.name
-                self._report(
-                    ("err", {"where": name, "id": None, "error": f"cannot write output: {exc}"}, name)
-                )
-                self.stats.errors += 1
+                self._lost(state.source.name, state.books.written, exc)
+                state.books.failed += state.books.written
+                state.books.written = 0
+        elif state.dest is not None:
+            self._writer(state)  # the merged file exists even when every input is empty
+        self.books.close(state.source.name, state.books)
         self.current = None
         if self.journal is not None:
             self.journal.done(state.source.name, *self._side_positions(), self._records())
+
+    def _lost(self, name: str, n: int, exc: Exception) -> None:
+        """An output that could not be put in place: its n records become error records."""
+        error = f"cannot write output: {exc}; its {n:,} record(s) are not delivered"
+        self._report(("err", {"where": name, "id": None, "error": error}, name))
+        self.stats.docs -= n
+        self.stats.errors += n
+        self.failed_outputs += 1
 
     def _side_positions(self, sync: bool = False) -> tuple[int, int]:
         err = self.errors.tell(sync) if self.errors is not None else 0
@@ -341,6 +360,7 @@ class CleanRun:
         detail = ", ".join(f"{k} {v:,}" for k, v in sorted(s.removed.items(), key=lambda kv: -kv[1]))
         lines.append(f"removed {removed:,} chars{share}" + (f": {detail}" if detail else ""))
         lines.append(f"repairs: {s.repairs:,}")
+        lines.append(self.books.summary())
         return "".join(f"{PROG}: {line}\n" for line in lines)
 
     # -- the run ---------------------------------------------------------------------------------
@@ -355,6 +375,8 @@ class CleanRun:
             finished = batch.run_batches(
                 self.plan(), self.opts.job, self.opts.workers, self.handle, lambda: self.stop
             )
+            if finished:
+                self._settle()
         except batch.WorkerCrash as exc:
             crashed = True
             self._say(f"a worker process died ({exc})")
@@ -364,13 +386,31 @@ class CleanRun:
             self._close(finished)
         if not finished:
             what = "stopped" if crashed else "interrupted"
-            self._say(f"{what} after {self._records()[0]:,} records; run the same command again to resume")
+            again = "start over" if self.target.merged else "resume"
+            self._say(f"{what} after {self._records()[0]:,} records; run the same command again to {again}")
             return 1 if crashed else 130
         if self.stats.docs + self.stats.errors == 0 and not self.resumed_records:
             self._say(f"no input records found in {' '.join(self.opts.inputs)}")
         if not self.opts.quiet:
             self.stderr.write(self.summary(time.monotonic() - start))
-        return 1 if self._records()[1] else 0  # failed records of resumed runs count too
+        problems = self.books.problems()
+        for problem in problems:
+            self._say(f"records lost or doubled (a bug, please report it): {problem}")
+        # failed records of resumed runs count too
+        return 1 if self._records()[1] or self.failed_outputs or problems else 0
+
+    def _settle(self) -> None:
+        """The run is complete: put a merged output in place, and count what stdout got."""
+        if self.shared is not None:
+            try:
+                self.shared.commit()
+                self.books.deliver(self.shared)
+            except (OSError, ValueError, formats.MissingExtra) as exc:
+                n = self.books.total.written
+                self.books.lose(n)
+                self._lost(str(self.out_file), n, exc)
+        if self.target.kind == "stdout":
+            self.books.deliver(self.stdout_writer)
 
     def _on_signal(self, signum: int, frame: Any) -> None:
         self.stop = True

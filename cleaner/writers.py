@@ -172,7 +172,10 @@ def doc_text(result: Result) -> str:
 class Writer:
     """One output. `write` takes what the worker rendered (bytes, or a row dict for
     Parquet); `checkpoint` makes everything written so far durable and returns the
-    position a resumed run restarts from; `commit` puts the finished file in place."""
+    position a resumed run restarts from; `commit` puts the finished file in place.
+    `records` counts what this writer took in this run (the run's books check it)."""
+
+    records = 0
 
     def write(self, payload: Any) -> None:
         raise NotImplementedError
@@ -188,13 +191,17 @@ class Writer:
 
 
 class DocWriter(Writer):
-    """One document -> one file, written atomically when its result arrives."""
+    """One document -> one file, written atomically when its result arrives. A second
+    document would replace the first, so it is refused (an error record, never a loss)."""
 
     def __init__(self, dest: Path) -> None:
         self.dest = dest
 
     def write(self, payload: Any) -> None:
+        if self.records:
+            raise ValueError(f"{self.dest} holds one document and already has one")
         atomic_write(self.dest, payload)
+        self.records = 1
 
 
 class JsonlWriter(Writer):
@@ -233,6 +240,7 @@ class JsonlWriter(Writer):
 
     def write(self, payload: Any) -> None:
         self.stream.write(payload)
+        self.records += 1
 
     def checkpoint(self, sync: bool = False) -> int:
         self._end_stream()
@@ -278,6 +286,9 @@ class ParquetWriter(Writer):
                 old.unlink()
         self.rows: list[dict[str, Any]] = []
         self.size = 0
+        self.earlier = sum(  # rows a resumed run finds in place: not this run's
+            self.pq.read_metadata(self.parts / f"part-{i:06d}.parquet").num_rows for i in range(self.count)
+        )
 
     def write(self, payload: Any) -> None:
         self.rows.append(payload)
@@ -310,11 +321,15 @@ class ParquetWriter(Writer):
             else self.pa.schema([])
         )
         tmp = partial_path(self.dest, "cleaner-merge")
+        rows = 0
         with self.pq.ParquetWriter(tmp, schema) as out:
             for p in parts:
                 pfile = self.pq.ParquetFile(p)
                 for i in range(pfile.num_row_groups):
-                    out.write_table(self._align(pfile.read_row_group(i), schema))
+                    table = self._align(pfile.read_row_group(i), schema)
+                    out.write_table(table)
+                    rows += table.num_rows
+        self.records = rows - self.earlier  # counted in the file, not at write()
         os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, self.dest)
         shutil.rmtree(self.parts, ignore_errors=True)
@@ -334,20 +349,15 @@ class ParquetWriter(Writer):
 
 
 class StdoutWriter(Writer):
-    """Everything to one binary stream: documents as clean text with a blank line
-    between two documents, records as JSON lines. One instance serves the whole run."""
+    """Everything to one binary stream, as rendered: one document's clean text, or JSON
+    lines (cleaner.target decides which). One instance serves the whole run."""
 
     def __init__(self, stream: IO[bytes]) -> None:
         self.stream = stream
-        self.docs = 0
 
     def write(self, payload: Any) -> None:
-        kind, data = payload
-        if kind == "doc":
-            if self.docs:
-                self.stream.write(b"\n")
-            self.docs += 1
-        self.stream.write(data)
+        self.stream.write(payload)
+        self.records += 1
 
     def checkpoint(self, sync: bool = False) -> int:
         self.stream.flush()

@@ -132,10 +132,15 @@ def test_missing_extra_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(formats, "need", missing)
     (tmp_path / "b.parquet").write_bytes(b"PAR1")
     errors = tmp_path / "e.jsonl"
-    assert cli.main(["clean", str(tmp_path / "b.parquet"), "-o", str(tmp_path / "o.parquet"),
+    # Reading: the source is one error record naming the extra; the run goes on.
+    assert cli.main(["clean", str(tmp_path / "b.parquet"), "-o", str(tmp_path / "o.jsonl"),
                      "--errors", str(errors), "-q"]) == 1  # fmt: skip
     (entry,) = _read_jsonl(errors)
     assert "pip install 'cleaner[parquet]'" in str(entry["error"])
+    # Writing: known before the run, so refused before anything is written (exit 2).
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["clean", str(tmp_path / "b.parquet"), "-o", str(tmp_path / "o.parquet"), "-q"])
+    assert exc.value.code == 2 and not (tmp_path / "o.parquet").exists()
 
 
 def test_progress_bar_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

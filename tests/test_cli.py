@@ -89,8 +89,12 @@ def test_single_file_output_name(tree: Path, tmp_path: Path) -> None:
 
 
 def test_refuses_to_overwrite_input(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["clean", str(tree / "sub"), "-o", str(tree / "sub"), "--kind", "text"]) == 1
-    assert "would overwrite the input" in capsys.readouterr().err
+    before = sorted(p.name for p in (tree / "sub").iterdir())
+    with pytest.raises(SystemExit) as exc:  # refused before anything is written: a usage error
+        cli.main(["clean", str(tree / "sub"), "-o", str(tree / "sub"), "--kind", "text"])
+    assert exc.value.code == 2
+    assert "is the input directory" in capsys.readouterr().err
+    assert sorted(p.name for p in (tree / "sub").iterdir()) == before
     assert (tree / "sub" / "b.txt").read_text(encoding="utf-8").startswith("Just one")
 
 

@@ -12,6 +12,7 @@ import pytest
 from cleaner.io import Fields, ReadError, Record, Source, discover, format_of, read_source
 from cleaner.model import Removal, Repair, Result
 from cleaner.writers import (
+    DocWriter,
     StdoutWriter,
     atomic_write,
     json_line,
@@ -218,12 +219,18 @@ def test_output_names_and_formats() -> None:
     assert mirrored_name(Source(Path("p.html"), PurePath("p.html"), "html")) == PurePath("p.txt")
 
 
-def test_stdout_writer_separates_documents() -> None:
+def test_stdout_writer_counts_what_it_writes() -> None:
     buf = io.BytesIO()
     w = StdoutWriter(buf)
-    w.write(("doc", b"one\ntwo\n"))
-    w.write(("doc", b"three\n"))
-    w.write(("rec", json_line({"text": "four"})))
-    lines = buf.getvalue().decode().split("\n")
-    assert lines[:4] == ["one", "two", "", "three"]
-    assert json.loads(lines[4])["text"] == "four"
+    w.write(json_line({"text": "one"}))
+    w.write(json_line({"text": "two"}))
+    assert [json.loads(x)["text"] for x in buf.getvalue().decode().splitlines()] == ["one", "two"]
+    assert w.records == 2
+
+
+def test_doc_writer_never_replaces_its_document(tmp_path: Path) -> None:
+    w = DocWriter(tmp_path / "one.txt")
+    w.write(b"first\n")
+    with pytest.raises(ValueError, match="holds one document"):
+        w.write(b"second\n")
+    assert (tmp_path / "one.txt").read_bytes() == b"first\n" and w.records == 1
