@@ -86,6 +86,7 @@ def test_local_pipeline_learns_a_profile_then_cleans(tmp_path: Path) -> None:
     step = next(s for s in stats if "cleaner" in s["name"])
     totals = {k: v["total"] if isinstance(v, dict) else v for k, v in step["stats"].items()}
     assert totals["documents"] == 16 and totals["removed_chars_recirculation"] > 0
+    assert totals["cleaned"] == 16 and "errors" not in totals  # the books: documents = cleaned + errors
 
 
 def test_readme_cluster_executors_accept_the_pipeline(tmp_path: Path) -> None:
@@ -131,3 +132,25 @@ def test_a_document_over_the_time_limit_is_passed_on_with_an_error(
     assert "timeout" in out[0].metadata["cleaner_error"]
     assert out[0].text.startswith("spin")  # passed on uncleaned
     assert "cleaner_error" not in out[1].metadata and "Also read" not in out[1].text
+
+
+def test_every_document_comes_out_even_one_the_step_cannot_read() -> None:
+    """One document in, one out: a document without text, or whose metadata is not a dict,
+    goes on with the reason (not an exception that fails the task), and is counted."""
+    from datatrove.data import Document
+
+    odd = Document(text="The ferry will run twice a day.", id="odd")
+    odd.metadata = None  # type: ignore[assignment]
+    docs = [
+        Document(text="The ferry will run twice a day from the spring, the operator said.", id="good"),
+        Document(text=None, id="none"),  # type: ignore[arg-type]
+        odd,
+    ]
+    step = CleanerStep()
+    out = list(step.run(iter(docs)))
+    assert [d.id for d in out] == ["good", "none", "odd"]
+    assert "cleaner_error" not in out[0].metadata
+    assert "InputError" in out[1].metadata["cleaner_error"]
+    assert "AttributeError" in out[2].metadata["cleaner_error"]
+    totals = {k: v.total for k, v in step.stats.stats.items()}
+    assert (totals["documents"], totals["cleaned"], totals["errors"]) == (3, 1, 2)

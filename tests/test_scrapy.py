@@ -275,7 +275,33 @@ def test_any_item_comes_out_cleaned_or_dropped_with_a_reason(item: dict[str, Any
     except DropItem as exc:
         assert str(exc).startswith("cleaner: ") and len(str(exc)) > len("cleaner: item: ")
         return
+    finally:  # the books: one in, one out or one dropped
+        stats = pipe.stats.get_stats()
+        assert stats["cleaner/items"] == stats.get("cleaner/items_out", 0) + stats.get("cleaner/dropped", 0)
     assert isinstance(out.get("text"), str) or "cleaner_error" in out
+
+
+def test_the_books_count_every_item_even_one_itemadapter_cannot_take(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    pipe = _pipeline()
+    items: list[Any] = [object(), {"text": TEXT}, {"html": 5}, 42, {"text": TEXT, "html": ""}]
+    outcomes = []
+    for item in items:
+        try:
+            pipe.process_item(item)
+            outcomes.append("out")
+        except DropItem as exc:
+            outcomes.append(str(exc).split(":")[2].strip())
+    assert outcomes == ["TypeError", "out", "field 'html' holds int, not markup", "TypeError", "out"]
+    stats = pipe.stats.get_stats()
+    assert (stats["cleaner/items"], stats["cleaner/items_out"], stats["cleaner/dropped"]) == (5, 2, 3)
+    with caplog.at_level("ERROR"):
+        pipe.close_spider()
+        assert not caplog.records
+        pipe.books[1] += 1  # as if an item had been passed on twice
+        pipe.close_spider()
+    assert "books do not balance" in caplog.text and "5 items in, 3 passed on + 3 dropped" in caplog.text
 
 
 PIPES = {mode: _pipeline(CLEANER_ON_ERROR=mode) for mode in ("drop", "keep")}

@@ -7,7 +7,9 @@ of the input files. Three steps live here:
 
 - `CleanerStep`: cleans each document in place (text replaced, removals and repairs in
   its metadata), one document out per document in — a record that fails keeps its text
-  and gets `metadata["cleaner_error"]`, and is counted, so no data is lost. It is what
+  and gets `metadata["cleaner_error"]`, and is counted, so no data is lost. Its books
+  (stats `documents` = `cleaned` + `errors`, and as many documents out as in) are
+  checked when the task's input ends; a mismatch fails the task. It is what
   `Cleaner.clean_many` is, one lazily cleaned result per input in order, with the
   document's URL and site passed along for a learned profile.
 - `LearnProfileMap` and `LearnProfileReduce`: `cleaner learn` as map and reduce. Each
@@ -21,6 +23,7 @@ raises an ImportError that names the extra (datatrove's own dependency check).
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 from ..config import Config
@@ -100,34 +103,52 @@ class CleanerStep(PipelineStep):
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         cleaner = self._get_cleaner()
+        books = {"in": 0, "out": 0, "cleaned": 0, "errors": 0}
         with Limiter(self.timeout) as limiter:
             for doc in data:
-                yield self._clean_one(cleaner, limiter, doc)
+                books["in"] += 1
+                self.stat_update("documents")
+                outcome = self._clean_one(cleaner, limiter, doc)
+                books[outcome] += 1
+                self.stat_update(outcome)
+                books["out"] += 1
+                yield doc
+        if not books["in"] == books["out"] == books["cleaned"] + books["errors"]:
+            raise RuntimeError(f"cleaner: the step's books do not balance (a bug, please report it): {books}")
 
-    def _clean_one(self, cleaner: Cleaner, limiter: Limiter, doc: Any) -> Any:
-        self.stat_update("documents")
-        meta = doc.metadata
+    def _clean_one(self, cleaner: Cleaner, limiter: Limiter, doc: Any) -> str:
+        """Clean `doc` in place: "cleaned", or "errors" with the reason in its metadata and
+        its text as it was (whatever fails, the document goes on)."""
         try:
+            meta = doc.metadata
             with self.track_time(), limiter.record():
                 result = cleaner.clean(doc.text, url=meta.get("url"), kind=self.kind, site=_site(meta))
+            update: dict[str, Any] = {}
+            if self.keep_removed:
+                update["removed"] = [r.to_dict() for r in result.removed]
+                update["repairs"] = [r.to_dict() for r in result.repairs]
+            extra = {k: v for k, v in result.metadata.items() if k not in meta}
         except RecordTimeout:
-            self.stat_update("errors")
-            meta["cleaner_error"] = f"timeout: over {self.timeout:g} CPU seconds; passed on uncleaned"
-            return doc
+            return self._failed(doc, f"timeout: over {self.timeout:g} CPU seconds; passed on uncleaned")
         except Exception as exc:  # one bad document never stops a task
-            self.stat_update("errors")
-            meta["cleaner_error"] = f"{type(exc).__name__}: {exc}"
-            return doc
+            return self._failed(doc, f"{type(exc).__name__}: {exc}")
         for reason, chars in result.removed_chars().items():
             self.stat_update(f"removed_chars_{reason}", value=chars)
         self.stat_update("repairs", value=sum(r.count for r in result.repairs))
         doc.text = result.text
-        if self.keep_removed:
-            meta["removed"] = [r.to_dict() for r in result.removed]
-            meta["repairs"] = [r.to_dict() for r in result.repairs]
-        for key, value in result.metadata.items():
-            meta.setdefault(key, value)
-        return doc
+        meta.update(update)
+        meta.update(extra)
+        return "cleaned"
+
+    @staticmethod
+    def _failed(doc: Any, message: str) -> str:
+        meta = getattr(doc, "metadata", None)
+        if not isinstance(meta, dict):
+            meta = {}
+            with contextlib.suppress(AttributeError, TypeError):
+                doc.metadata = meta
+        meta["cleaner_error"] = message
+        return "errors"
 
 
 class LearnProfileMap(PipelineStep):

@@ -35,7 +35,11 @@ Settings (all optional; the defaults in brackets):
 - `CLEANER_TIMEOUT` [120]: CPU seconds one item may take (0: no limit).
 
 Counts go to the crawl's stats: `cleaner/items`, `cleaner/errors`, `cleaner/empty`,
-`cleaner/repairs` and `cleaner/removed_chars/<reason>`.
+`cleaner/repairs` and `cleaner/removed_chars/<reason>`, and the pipeline's books:
+every item in is passed on (`cleaner/items_out`) or dropped with a reason
+(`cleaner/dropped`), whatever it holds — also an object itemadapter cannot take, which
+would otherwise be an uncounted traceback. When the spider closes, `cleaner/items` =
+`cleaner/items_out` + `cleaner/dropped` is checked; a mismatch is logged as an error.
 
 Cleaning runs in the reactor's thread, as every item pipeline does: a crawl that fetches
 more pages a second than the cleaner takes (about 100 in default mode, 400 with
@@ -130,15 +134,46 @@ class CleanerPipeline:
         self.cleaner = Cleaner(self.settings.config, profile=profile)
         self.stats = stats
         self._warned: set[tuple[str, str]] = set()
+        self.books = [0, 0, 0]  # items in, passed on, dropped (this pipeline's own count)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CleanerPipeline:
         return cls(PipelineSettings(crawler.settings), crawler.stats)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        """The item with its clean text; DropItem for an empty page (if asked) or a bad item."""
-        adapter = ItemAdapter(item)
+        """The item with its clean text; DropItem for an empty page (if asked) or a bad item.
+        Either way the item is counted: one in, one out or one dropped."""
         self._count("cleaner/items")
+        self.books[0] += 1
+        try:
+            out = self._process(item)
+        except DropItem:
+            self._dropped()
+            raise
+        except Exception as exc:  # noqa: BLE001 - not even an item: dropped, never a traceback
+            self._count("cleaner/errors")
+            self._dropped()
+            raise _drop(f"cleaner: item: {type(exc).__name__}: {exc}", "WARNING") from exc
+        self._count("cleaner/items_out")
+        self.books[1] += 1
+        return out
+
+    def _dropped(self) -> None:
+        self._count("cleaner/dropped")
+        self.books[2] += 1
+
+    def close_spider(self, spider: Any = None) -> None:
+        """Check the books: every item that came in went out or was dropped."""
+        items, out, dropped = self.books
+        if items != out + dropped:
+            log.error(
+                "cleaner: the pipeline's books do not balance (a bug, please report it): "
+                "%d items in, %d passed on + %d dropped",
+                items, out, dropped,
+            )  # fmt: skip
+
+    def _process(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
         url = self._url(adapter)
         try:
             # The limit's SIGPROF handler is set around each item, not for the crawl: crawlers
