@@ -22,10 +22,10 @@ from . import batch, formats
 from .batch import Job, Outcome, Planned, Stats
 from .books import Books, Ledger
 from .io import STDIN, ReadError, Source, discover, read_units
-from .journal import Journal, ResumeState, journal_path
-from .target import Target, plan_target
+from .journal import Journal, ResumeState, SideFile, journal_path
+from .progress import open_bar, show_progress, summary
+from .target import Target, plan_target, same_file
 from .writers import (
-    SideFile,
     StdoutWriter,
     Writer,
     complete_commit,
@@ -66,13 +66,6 @@ class _SourceState:
     pos: int = 0
     writer: Writer | None = None
     books: Ledger = field(default_factory=Ledger)  # this run's records of this source
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
 
 
 class CleanRun:
@@ -159,7 +152,7 @@ class CleanRun:
             self.out_file if self.out_file is not None else (self.out_dir or Path()) / mirrored_name(source)
         )
         # cleaner.target refused these before the run; checked again, as files can change.
-        if source.path is not None and _same_file(dest, source.path):
+        if source.path is not None and same_file(dest, source.path):
             return f"output {dest} would overwrite the input; skipped"
         key = hash(str(dest.resolve()))
         if key in self.written and not self.target.merged:
@@ -322,46 +315,15 @@ class CleanRun:
     # -- progress and summary --------------------------------------------------------------------
 
     def _start_bar(self) -> None:
-        show = self.opts.progress
-        if show is None:
-            show = hasattr(self.stderr, "isatty") and self.stderr.isatty() and not self.opts.quiet
-        if not show:
-            return
-        from tqdm import tqdm
-
-        total = batch.sizes(list(self._sources()))
-        self.bar = tqdm(
-            total=total or None, unit="B", unit_scale=True, unit_divisor=1000,
-            desc=PROG, file=self.stderr, smoothing=0.05, mininterval=0.5, dynamic_ncols=True,
-        )  # fmt: skip
+        self.bar = open_bar(self.stderr, lambda: list(self._sources()), self.opts.progress, self.opts.quiet)
         self.started = time.monotonic()
 
     def _progress(self) -> None:
-        if self.bar is None:
-            return
-        elapsed = max(1e-9, time.monotonic() - self.started)
-        done = self.stats.docs + self.stats.errors
-        self.bar.set_postfix_str(
-            f"{done:,} docs, {done / elapsed:,.0f} docs/s, {self.stats.errors} errors", refresh=False
-        )
+        if self.bar is not None:
+            show_progress(self.bar, self.stats, time.monotonic() - self.started)
 
     def summary(self, elapsed: float) -> str:
-        s = self.stats
-        secs = max(elapsed, 1e-9)
-        lines = [
-            f"{s.docs:,} documents, {s.errors:,} errors in {elapsed:.1f} s "
-            f"({s.chars_in / 1e6 / secs:.1f} M chars/s, {(s.docs + s.errors) / secs:,.0f} docs/s, "
-            f"{self.opts.workers} worker{'s' if self.opts.workers != 1 else ''})"
-        ]
-        if self.resumed_records:
-            lines.append(f"resumed: {self.resumed_records:,} records were done by the interrupted run")
-        removed = sum(s.removed.values())
-        share = f" ({100 * removed / s.chars_in:.1f}% of {s.chars_in:,})" if s.chars_in else ""
-        detail = ", ".join(f"{k} {v:,}" for k, v in sorted(s.removed.items(), key=lambda kv: -kv[1]))
-        lines.append(f"removed {removed:,} chars{share}" + (f": {detail}" if detail else ""))
-        lines.append(f"repairs: {s.repairs:,}")
-        lines.append(self.books.summary())
-        return "".join(f"{PROG}: {line}\n" for line in lines)
+        return summary(self.stats, self.books, self.opts.workers, self.resumed_records, elapsed)
 
     # -- the run ---------------------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ from . import formats
 from .io import STDIN, discover, format_of
 from .writers import mirrored_name, output_format
 
-__all__ = ["Refused", "Target", "plan_target"]
+__all__ = ["Refused", "Target", "plan_target", "same_file"]
 
 #: Input formats that hold one document (a file named with another suffix is read as text).
 DOC_FORMATS = (None, "text", "html")
@@ -117,7 +117,8 @@ def _decide(output: str | None, inputs: list[str], stdin_format: str) -> Target:
     )
 
 
-def _same(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (False when either cannot be resolved)."""
     try:
         return a.resolve() == b.resolve()
     except OSError:
@@ -131,18 +132,18 @@ def _check_sources(target: Target, inputs: list[str], stdin_format: str) -> None
     out = target.path
     if target.kind == "file":
         for src in discover(inputs, stdin_format=stdin_format):
-            if src.path is not None and _same(src.path, out):
+            if src.path is not None and same_file(src.path, out):
                 raise Refused(f"-o {out} is also an input ({src.path}); write the output elsewhere")
         return
     resolved_out = out.resolve()
-    if any(p != STDIN and _same(Path(p), out) for p in inputs):
+    if any(p != STDIN and same_file(Path(p), out) for p in inputs):
         raise Refused(
             f"-o {out} is the input directory: its files would be overwritten; name another directory"
         )
     seen: set[int] = set()  # hashes of output paths: small even for millions of files
     for src in discover(inputs, stdin_format=stdin_format, exclude=resolved_out):
         dest = out / mirrored_name(src)
-        if src.path is not None and _same(src.path, dest):
+        if src.path is not None and same_file(src.path, dest):
             raise Refused(f"{src.name} would be overwritten by its own output; name another -o directory")
         key = _key(dest)
         if key in seen:

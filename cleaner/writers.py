@@ -30,7 +30,6 @@ __all__ = [
     "DocWriter",
     "JsonlWriter",
     "ParquetWriter",
-    "SideFile",
     "StdoutWriter",
     "Writer",
     "atomic_write",
@@ -394,29 +393,3 @@ def complete_commit(dest: Path, pos: int) -> None:
         open_writer(dest, pos).commit()
     elif fmt == "parquet" and partial_path(dest, "cleaner-parts").exists():
         ParquetWriter(dest, pos).commit()
-
-
-class SideFile:
-    """A run-wide JSON-lines file (--errors, --removed), appended as the run goes and cut
-    back to the journal's offset on resume, so no line is lost or written twice."""
-
-    def __init__(self, path: Path, resume_at: int | None = None) -> None:
-        self.path = path
-        if resume_at is not None and path.exists() and path.stat().st_size >= resume_at:
-            self.fh: IO[bytes] = path.open("r+b")
-            self.fh.truncate(resume_at)
-            self.fh.seek(resume_at)
-        else:
-            self.fh = path.open("wb")
-
-    def write(self, obj: dict[str, Any] | bytes) -> None:
-        self.fh.write(obj if isinstance(obj, bytes) else json_line(obj))
-
-    def tell(self, sync: bool = False) -> int:
-        self.fh.flush()
-        if sync:
-            os.fsync(self.fh.fileno())
-        return self.fh.tell()
-
-    def close(self) -> None:
-        self.fh.close()
