@@ -154,7 +154,8 @@ def _check_sources(target: Target, inputs: list[str], stdin_format: str) -> None
             )
             raise Refused(
                 f"{first} and {src.name} would both be written to {dest}; "
-                f"clean them into different directories, or into one file with -o {out}.jsonl"
+                f"clean them in separate runs into different directories, or all into one file "
+                f"with -o {out}.jsonl"
             )
         seen.add(key)
         if output_format(dest) == "parquet":
