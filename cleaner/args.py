@@ -116,9 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OUT",
         help="where the results go: a directory (ends with '/' or exists) mirrors the inputs; "
         "a file named .jsonl, .jsonl.gz, .jsonl.zst, .parquet, .warc or .warc.gz gets every record "
-        "of every input in that format; any other file name holds one document's clean text, so "
-        "records (JSONL, Parquet, WARC input) into out, out.txt or out.json are refused (exit 2, "
-        "nothing written): write out.jsonl or out/; '-': stdout",
+        "of every input, in that format; any other name is one document's clean text, so records "
+        "(JSONL, Parquet, WARC input) or several inputs into out or out.txt are refused (exit 2, "
+        "nothing written): write out.jsonl or out/ (a new name without a suffix, given a directory "
+        "or several inputs, is a directory); .json is refused: write .jsonl; '-': stdout",
     )
     clean.add_argument("--errors", metavar="FILE", help="also write failed records here as JSON lines")
     clean.add_argument(

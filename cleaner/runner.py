@@ -1,10 +1,10 @@
 """One `cleaner clean` run: sources to outputs, with the journal, the progress bar and the summary.
 
-The runner decides where each source's output goes (mirrored names under an output
-directory, one named file, or stdout), plans the units to clean (skipping what an
-earlier run of the same command finished), and applies the outcomes that
-`cleaner.batch` returns in input order: each unit gives exactly one output record or
-one error record (stderr, and --errors FILE as JSON lines with the record's id). Every
+Where the records go is settled (or refused) by `cleaner.target` before anything is
+written; the runner plans the units to clean (skipping what an earlier run of the same
+command finished), and applies the outcomes that `cleaner.batch` returns in input order:
+each unit gives exactly one output record or one error record (stderr, and --errors FILE
+as JSON lines), and `cleaner.books` checks that per input before the run exits. Every
 couple of seconds it checkpoints the open output and the side files into the journal.
 """
 
@@ -232,6 +232,7 @@ class CleanRun:
                 continue
             outcome = next(results, None)
             if outcome is None:  # a unit without an outcome: the books check names the source
+                state.units += 1  # the journal's count stays that of units consumed
                 continue
             self.current = state if state.source.many and not self.target.merged else None
             if outcome[0] == "ok":
@@ -249,6 +250,9 @@ class CleanRun:
             state.units += 1
             self.stats.add(outcome)
             self._advance(state, pos)
+        extra = sum(1 for _ in results)
+        if extra:
+            self.books.unbalanced.append(f"{extra} outcome(s) came back for no unit")
         self._progress()
         if time.monotonic() - self.last_checkpoint >= self.opts.checkpoint_secs:
             self.checkpoint()

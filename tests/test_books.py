@@ -38,22 +38,31 @@ def _books(err: str) -> tuple[int, int, int]:
     return read, written, failed
 
 
-def _lose_one_outcome(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A batching bug: the first batch's last outcome never reaches the writer."""
+def _garble_first_batch(monkeypatch: pytest.MonkeyPatch, change: Callable[[list[Any]], list[Any]]) -> None:
     real = batch.run_batches
 
     def run(planned: Any, job: Any, workers: int, handle: Callable[..., None], stop: Any) -> bool:
         first = [True]
 
-        def lossy(items: list[Any], outcomes: list[Any]) -> None:
+        def garbled(items: list[Any], outcomes: list[Any]) -> None:
             if first[0] and len(outcomes) > 1:
                 first[0] = False
-                outcomes = outcomes[:-1]
+                outcomes = change(outcomes)
             handle(items, outcomes)
 
-        return real(planned, job, workers, lossy, stop)
+        return real(planned, job, workers, garbled, stop)
 
     monkeypatch.setattr(batch, "run_batches", run)
+
+
+def _lose_one_outcome(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batching bug: the first batch's last outcome never reaches the writer."""
+    _garble_first_batch(monkeypatch, lambda outcomes: outcomes[:-1])
+
+
+def _one_outcome_too_many(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batching bug: an outcome comes back twice."""
+    _garble_first_batch(monkeypatch, lambda outcomes: [*outcomes, outcomes[-1]])
 
 
 def _writer_drops_one(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -132,7 +141,9 @@ def test_books_balance_in_every_mode(
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("bug", [_lose_one_outcome, _writer_drops_one], ids=["outcome", "writer"])
+@pytest.mark.parametrize(
+    "bug", [_lose_one_outcome, _one_outcome_too_many, _writer_drops_one], ids=["lost", "extra", "writer"]
+)
 def test_a_lost_record_is_reported_and_fails_the_run(
     mode: str,
     bug: Callable[[pytest.MonkeyPatch], None],
@@ -151,6 +162,8 @@ def test_a_lost_record_is_reported_and_fails_the_run(
         assert re.search(r"in\.jsonl: 600 record\(s\) read, but \d+ written|a\.jsonl: 300 record", err) or (
             mode == "resume" and "record(s) read, but" in err
         ), err
+    elif bug is _one_outcome_too_many:
+        assert "1 outcome(s) came back for no unit" in err
     else:
         assert re.search(r"the outputs hold ([\d,]+) record\(s\), but ([\d,]+) were written", err), err
 
