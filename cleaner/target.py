@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from . import formats
-from .io import STDIN, discover, format_of
+from .io import STDIN, Source, discover, format_of
 from .writers import mirrored_name, output_format
 
 __all__ = ["Refused", "Target", "plan_target", "same_file"]
@@ -131,8 +131,11 @@ def _check_sources(target: Target, inputs: list[str], stdin_format: str) -> None
         return
     out = target.path
     if target.kind == "file":
+        ident = _ident(out)
+        if ident is None:  # not there yet: written under a hidden name, renamed at the end
+            return
         for src in discover(inputs, stdin_format=stdin_format):
-            if src.path is not None and same_file(src.path, out):
+            if src.path is not None and _ident(src.path) == ident:
                 raise Refused(f"-o {out} is also an input ({src.path}); write the output elsewhere")
         return
     resolved_out = out.resolve()
@@ -143,14 +146,14 @@ def _check_sources(target: Target, inputs: list[str], stdin_format: str) -> None
     seen: set[int] = set()  # hashes of output paths: small even for millions of files
     for src in discover(inputs, stdin_format=stdin_format, exclude=resolved_out):
         dest = out / mirrored_name(src)
-        if src.path is not None and same_file(src.path, dest):
+        if src.path is not None and dest.exists() and same_file(src.path, dest):
             raise Refused(f"{src.name} would be overwritten by its own output; name another -o directory")
-        key = _key(dest)
+        key = _key(resolved_out, src)
         if key in seen:
             first = next(
                 s.name
                 for s in discover(inputs, stdin_format=stdin_format, exclude=resolved_out)
-                if _key(out / mirrored_name(s)) == key
+                if _key(resolved_out, s) == key
             )
             raise Refused(
                 f"{first} and {src.name} would both be written to {dest}; "
@@ -162,8 +165,17 @@ def _check_sources(target: Target, inputs: list[str], stdin_format: str) -> None
             _need_parquet()
 
 
-def _key(dest: Path) -> int:
-    return hash(str(dest.resolve()))
+def _ident(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _key(resolved_out: Path, src: Source) -> int:
+    """The output's path, hashed (a mirrored name is relative, without '..': no syscall)."""
+    return hash(str(resolved_out / mirrored_name(src)))
 
 
 def _need_parquet() -> None:

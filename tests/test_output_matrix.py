@@ -268,3 +268,34 @@ def test_every_record_once_or_refused(matrix: tuple[dict[str, Input], dict[tuple
     assert f"books: {n} records read = {n} written + 0 errors" in err
     if outcome in ("text", "jsonl"):
         assert cell.after == cell.before  # stdout runs write no file
+
+
+#: More refusals: (files to make, arguments, what the message must say).
+REFUSALS = {
+    "same name twice": (
+        ["a/x.txt", "b/x.txt"],
+        ["a/x.txt", "b/x.txt", "-o", "out/"],
+        "would both be written",
+    ),
+    "html beside txt": (["c/page.txt", "c/page.html"], ["c", "-o", "out/"], "all into one file"),
+    "output is the input dir": (["c/page.txt"], ["c", "-o", "c"], "is the input directory"),
+    "output beside its input": (["x.txt"], ["x.txt", "-o", "."], "overwritten by its own output"),
+    "merged file read back": (["c/a.txt", "c/all.jsonl"], ["c", "-o", "c/all.jsonl"], "is also an input"),
+    "slash on a file": (["a/x.txt", "f"], ["a", "-o", "f/"], "is a file, not a directory"),
+    "empty -o": (["a/x.txt"], ["a", "-o", ""], "-o needs a name"),
+    "dir into a .txt": (["a/x.txt"], ["a", "-o", "all.txt"], "write -o all.jsonl"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSALS))
+def test_more_refusals_write_nothing(case: str, tmp_path: Path) -> None:
+    files, args, message = REFUSALS[case]
+    for name in files:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text('{"id": "j", "text": "x"}\n' if name.endswith(".jsonl") else "Some text.\n")
+    before = _snapshot(tmp_path)
+    proc = subprocess.run([*_cleaner(), "clean", *args, "-w", "1"], capture_output=True, cwd=tmp_path,
+                          timeout=60, check=False)  # fmt: skip
+    assert proc.returncode == 2 and message in proc.stderr.decode(), proc.stderr.decode()
+    assert _snapshot(tmp_path) == before and proc.stdout == b""
