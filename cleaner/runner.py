@@ -350,6 +350,9 @@ class CleanRun:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             self._close(finished)
+        problems = self.books.problems(finished)  # an interrupted run: the inputs it finished
+        for problem in problems:
+            self._say(f"records lost or doubled (a bug, please report it): {problem}")
         if not finished:
             what = "stopped" if crashed else "interrupted"
             again = "start over" if self.target.merged else "resume"
@@ -359,9 +362,6 @@ class CleanRun:
             self._say(f"no input records found in {' '.join(self.opts.inputs)}")
         if not self.opts.quiet:
             self.stderr.write(self.summary(time.monotonic() - start))
-        problems = self.books.problems()
-        for problem in problems:
-            self._say(f"records lost or doubled (a bug, please report it): {problem}")
         # failed records of resumed runs count too
         return 1 if self._records()[1] or self.failed_outputs or problems else 0
 
