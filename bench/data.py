@@ -19,7 +19,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent
 DATASETS = Path(os.environ.get("CLEANER_DATASETS", ROOT.parent.parent / "shared" / "datasets"))
 CACHE = ROOT / ".cache"
-SETS = ("dev-trafilatura", "dev-dragnet-train")
+SETS = ("dev-trafilatura", "dev-dragnet-train", "dev-wcxb")
 
 
 # Two slips of the set's builder in dev-dragnet-train's `gold`, mended on reading (every

@@ -52,7 +52,7 @@ def snippets(pages: Sequence[dict[str, Any]], outputs: Sequence[str]) -> Score:
     return Score(p, r, _f1(p, r), empty)
 
 
-def _grams(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+def grams(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
     toks = _TOKEN.findall(text)
     return Counter(tuple(toks[i : i + n]) for i in range(len(toks) - n + 1))
 
@@ -63,7 +63,7 @@ def ngrams(golds: Iterable[str], outputs: Iterable[str]) -> Score:
     rs: list[float] = []
     empty = 0
     for gold, out in zip(golds, outputs, strict=True):
-        g, o = _grams(gold), _grams(out)
+        g, o = grams(gold), grams(out)
         tp = sum((g & o).values())
         if o:
             ps.append(tp / sum(o.values()))
@@ -88,13 +88,13 @@ def removal_cost(page: dict[str, Any], output: str, removed: Sequence[str]) -> l
     set does not generalise."""
     out: list[tuple[int, int]] = []
     if "gold" in page:
-        missing = _grams(page["gold"]) - _grams(output)
+        missing = grams(page["gold"]) - grams(output)
         for text in removed:
-            grams = _grams(text)
-            lost = grams & missing
+            taken = grams(text)
+            lost = taken & missing
             missing -= lost
             wrong = sum(lost.values())
-            out.append((wrong, sum(grams.values()) - wrong))
+            out.append((wrong, sum(taken.values()) - wrong))
         return out
     kept = _norm(output)
     wanted = {s for s in map(_norm, page.get("with") or []) if s and s not in kept}

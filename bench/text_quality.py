@@ -23,7 +23,8 @@ from typing import Any
 
 from bench import baselines
 from bench.data import SETS, repairs, text_inputs
-from bench.score import Score, ngrams, snippets
+from bench.score import Score, grams, ngrams, snippets
+from bench.sites import page_split
 
 Page = dict[str, Any]
 
@@ -108,6 +109,35 @@ def _clip(text: str, n: int = 160) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def without_share(pages: Sequence[Page], outputs: Sequence[str]) -> str:
+    """The share of `without` snippets (boilerplate) still found in the outputs ("" if none)."""
+    found = total = 0
+    for page, out in zip(pages, outputs, strict=True):
+        text = " ".join(out.split())
+        for s in page.get("without") or []:
+            total += 1
+            found += " ".join(s.split()) in text
+    return f"{found / total:.3f}" if total else ""
+
+
+def context_losses(pages: Sequence[Page], run: CleanerRun, share: float = 0.2) -> list[tuple[float, str]]:
+    """Pages whose gold lost more than `share` of its 4-grams to context rules (zones)."""
+    by_page: dict[str, list[str]] = {}
+    for pid, r in run.removed:
+        if r.rule.startswith("context."):
+            by_page.setdefault(pid, []).append(r.text)
+    worst = []
+    for page, out in zip(pages, run.outputs, strict=True):
+        taken = by_page.get(str(page["id"]))
+        if not taken or not page.get("gold"):
+            continue
+        gold = grams(page["gold"])
+        lost = sum((grams("\n".join(taken)) & (gold - grams(out))).values())
+        if lost > share * max(sum(gold.values()), 1):
+            worst.append((lost / sum(gold.values()), str(page["id"])))
+    return sorted(worst, reverse=True)
+
+
 def score(pages: Sequence[Page], outputs: Sequence[str]) -> Score:
     if pages and "gold" in pages[0]:
         return ngrams([p["gold"] for p in pages], outputs)
@@ -118,6 +148,26 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def report_languages(pages: Sequence[Page], outputs: Sequence[str], least: int = 10) -> None:
+    """Recall per page language, the cleaner's against the input's (a language the rules and
+    the model know less of must not lose more of its text)."""
+    by_lang: dict[str, list[int]] = {}
+    for k, p in enumerate(pages):
+        by_lang.setdefault(str(p.get("lang") or "?"), []).append(k)
+    if len(by_lang) < 2:
+        return
+    rows = []
+    for lang, ks in sorted(by_lang.items(), key=lambda kv: -len(kv[1])):
+        if len(ks) < least:
+            continue
+        sub = [pages[k] for k in ks]
+        r_in = score(sub, [p["text"] for p in sub]).recall
+        r_out = score(sub, [outputs[k] for k in ks]).recall
+        rows.append([lang, str(len(ks)), f"{r_in:.3f}", f"{r_out:.3f}", f"{r_out - r_in:+.3f}"])
+    print(f"\nrecall by language (languages with >= {least} pages):\n")
+    print(table(["lang", "pages", "input R", "cleaner R", "change"], rows))
 
 
 def report_checks(run: CleanerRun, n: int) -> None:
@@ -161,9 +211,14 @@ def report_samples(run: CleanerRun, k: int, seed: int) -> None:
 
 
 def evaluate(name: str, kind: str, systems: Sequence[str], args: argparse.Namespace) -> None:
-    pages = text_inputs(name, kind, repair=not args.gold_as_stored)[: args.limit]
+    pages = text_inputs(name, kind, repair=not args.gold_as_stored)
+    if args.split != "all":
+        split = page_split(name)
+        pages = [p for p in pages if split.get(str(p["id"])) == args.split]
+    pages = pages[: args.limit]
     input_chars = sum(len(p["text"]) for p in pages)
-    print(f"\n## {name} ({kind}, {len(pages)} pages, {input_chars / 1e6:.1f} M chars)\n")
+    where = f"{args.split} sites, " if args.split != "all" else ""
+    print(f"\n## {name} ({kind}, {where}{len(pages)} pages, {input_chars / 1e6:.1f} M chars)\n")
     if note := repairs(pages):
         print(f"{note}\n")
     rows: list[list[str]] = []
@@ -177,10 +232,17 @@ def evaluate(name: str, kind: str, systems: Sequence[str], args: argparse.Namesp
             outputs = [BASELINES[system](p) for p in pages]
             seconds = time.perf_counter() - start
         kept = sum(len(o) for o in outputs) / max(input_chars, 1)
-        rows.append([system, *score(pages, outputs).row(), f"{100 * kept:.1f}", f"{seconds:.1f}"])
-    print(table(["system", "P", "R", "F1", "empty", "kept %", "s"], rows))
+        wo = without_share(pages, outputs)
+        rows.append([system, *score(pages, outputs).row(), wo, f"{100 * kept:.1f}", f"{seconds:.1f}"])
+    print(table(["system", "P", "R", "F1", "empty", "without kept", "kept %", "s"], rows))
+    if run is not None:
+        report_languages(pages, run.outputs)
     if run is not None:
         report_checks(run, len(pages))
+        lost = context_losses(pages, run)
+        print(f"- pages losing > 20 % of their gold to context rules: {len(lost)}")
+        for frac, pid in lost[:5]:
+            print(f"  - `{pid}`: {100 * frac:.0f} %")
         report_removals(run, input_chars, args.top)
         report_samples(run, args.samples, args.seed)
 
@@ -205,6 +267,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=0, help="seed of the removal sample")
     ap.add_argument("--samples", type=int, default=10, help="random removals to print")
     ap.add_argument("--top", type=int, default=15, help="rules in the by-rule table")
+    ap.add_argument(
+        "--split", default="all", choices=("all", "train", "val"), help="these sites' pages (bench/sites.py)"
+    )
     ap.add_argument("--gold-as-stored", action="store_true", help="score golds unrepaired (bench/data.py)")
     args = ap.parse_args(argv)
     systems = list(args.systems)
