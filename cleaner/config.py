@@ -34,6 +34,9 @@ class Config:
     html_fast: HTML mode without trafilatura: the DOM pass, then our own text- and
         link-density extractor on the cleaned tree (~3x the default's pages per second, a
         little less accurate: see the README's results); for throughput-bound corpora.
+    scorer: run the learned line scorer (score.py) in default text mode: it bounds the
+        context zones and removes the lines it scores as clutter (rule `model.<reason>`).
+        Conservative mode and HTML mode never run it.
     langs: rule packs to load; "auto" loads them all (cheap: they are compiled once).
     max_size: the largest document cleaned, in characters (bytes for undecoded input; a
         JSONL line, a file, a WARC payload in a batch run); a larger one is refused with
@@ -49,6 +52,7 @@ class Config:
     min_dup_chars: int = 40
     keep_title: bool = False
     html_fast: bool = False
+    scorer: bool = True
     langs: tuple[str, ...] | str = "auto"
     max_size: int | None = MAX_SIZE
 

@@ -67,6 +67,14 @@ def _merge(kept: list[str], removed: list[Removal]) -> list[Row]:
     return rows
 
 
+def _model_note(removal: Removal) -> str:
+    """For a removal the learned scorer made: its score and the features that decided it."""
+    if removal.score is None:
+        return ""
+    why = f"; {', '.join(removal.evidence)}" if removal.evidence else ""
+    return f" p={removal.score:.2f}{why}"
+
+
 def _paint(text: str, style: str, color: bool) -> str:
     return f"{style}{text}{_RESET}" if color else text
 
@@ -94,7 +102,7 @@ def render(result: Result, repaired_text: str | None, color: bool = False) -> st
         if removal is None:
             out.append(f"  {text}")
         else:
-            line = f"- {_shown(text)}  [{removal.reason}/{removal.rule}]"
+            line = f"- {_shown(text)}  [{removal.reason}/{removal.rule}{_model_note(removal)}]"
             out.append(_paint(line, _DIM_RED, color))
     if not exact and result.removed:
         out.append("(positions of removed lines are approximate)")

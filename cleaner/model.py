@@ -33,9 +33,16 @@ class Removal:
     reason: str
     rule: str
     line: int
+    score: float | None = None  # the learned scorer's probability of article text (model.* rules)
+    evidence: tuple[str, ...] = ()  # the features that decided a model removal (cleaner explain)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "reason": self.reason, "rule": self.rule, "line": self.line}
+        out: dict[str, Any] = {"text": self.text, "reason": self.reason, "rule": self.rule, "line": self.line}
+        if self.score is not None:
+            out["score"] = round(self.score, 3)
+        if self.evidence:
+            out["evidence"] = list(self.evidence)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +75,9 @@ class Block:
     verdict: str = ""  # "" keep; otherwise a reason
     rule: str = ""
     weak: bool = False  # the verdict came from shape, not from a phrase: context may revise it
+    score: float = 1.0  # the learned scorer's probability that the line is article text
+    prose: bool = False  # scored as confident article prose: zones need evidence to take it
+    evidence: tuple[str, ...] = ()  # the scorer's strongest features, for a model removal
 
 
 @dataclass(slots=True)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import classify, context, dedupe, fix, htmlctx, segment
+from . import classify, context, dedupe, fix, htmlctx, score, segment
 from .config import Config
 from .errors import InputError
 from .limits import binary_kind, check_depth, check_size, check_text
@@ -44,6 +44,8 @@ class Cleaner:
         self.config = base.with_(**options) if options else base
         self.rules: RuleSet = load_rules(self.config.langs)
         self.profile = profile  # learned per-site boilerplate (`cleaner learn`), removed as site-repeated
+        learned = self.config.scorer and self.config.mode != "conservative"
+        self.scorer: score.LineScorer | None = score.load() if learned else None
 
     def clean(
         self,
@@ -140,6 +142,8 @@ class Cleaner:
                 f = features[b.index]
                 b.tag, b.link_density, b.heading = f.tag, f.link_density, f.heading
         classify.classify(blocks, text, self.rules, self.config, langs)
+        scorer = self.scorer if features is None else None  # trained on text, not on HTML blocks
+        statics = score.prior(blocks, scorer) if scorer is not None else {}
         context.revise(blocks, self.rules, self.config)
         if features is not None and htmlctx.revise(blocks, self.rules, self.config):
             # lines the HTML rules took can make a new first line (a kicker) or close a zone:
@@ -149,7 +153,17 @@ class Cleaner:
             dedupe.dedupe(blocks, self.config)
         if self.profile is not None:
             self.profile.apply(blocks, site or url)
-        context.trim_tail(blocks, self.rules, self.config)
+        if scorer is None:
+            context.trim_tail(blocks, self.rules, self.config)
+        else:
+            # the tail rule's removals make a new context for the model, and the model's can
+            # make a new last paragraph: alternate until neither takes a line, so that a second
+            # run starts from the scores this one ends with (idempotence)
+            for _ in range(TAIL_ROUNDS):
+                score.refresh(blocks, scorer, statics)  # the tail rule's bound, on the lines left
+                took = context.trim_tail(blocks, self.rules, self.config)
+                if not score.remove(blocks, scorer, statics) and not took:
+                    break
         meta: dict[str, Any] = dict(metadata or {})
         if url:
             meta.setdefault("url", url)
@@ -175,7 +189,10 @@ def assemble(blocks: list[Any], removed: list[Removal], repairs: list[Any], meta
     if gone:
         had = bool(removed)
         for b in gone:
-            removed.append(Removal(b.text, b.verdict, b.rule, b.index))
+            if b.evidence:  # a model removal: its score and the features that decided it
+                removed.append(Removal(b.text, b.verdict, b.rule, b.index, b.score, b.evidence))
+            else:
+                removed.append(Removal(b.text, b.verdict, b.rule, b.index))
             if b.verdict == "kicker":
                 meta.setdefault("section", b.text)
         if had:
@@ -187,6 +204,7 @@ _LINE = attrgetter("line")
 # Extra runs when the language pick grows (see Cleaner.clean_text); one is the rule, a
 # pick that keeps changing after this many is left as it is.
 EXTRA_ROUNDS = 3
+TAIL_ROUNDS = 4  # model and tail rule in turn (Cleaner._pass); they settle in one or two
 
 
 _DEFAULT: Cleaner | None = None

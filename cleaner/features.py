@@ -1,0 +1,174 @@
+"""Line features for the learned scorer (score.py): what a line looks like and where it sits.
+
+The features are meant to carry over to sites the model never saw, so they describe a line
+by shape (length, ending, capitals, digits, separators), by its first words (the words of
+clutter — "subscribe", "related", "newsletter" — recur across sites, a site's own
+boilerplate does not; training keeps only words seen on many sites), by where it sits
+relative to the body paragraphs, by its neighbours, and by the rule packs' verdicts on it
+and beside it (the rules are the model's strongest evidence).
+
+Two kinds, so a re-score after removals is cheap:
+- `static`: the line's own features (computed once per line);
+- `contextual`: its position and neighbours among the lines still kept (recomputed each
+  round; see score.py).
+Feature names are strings ("w=subscribe", "end=.", "zone=tail|len=3") so the model file can
+be read and its decisions explained.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .model import Block
+
+WORDS = 8  # the first this many words of a line are features
+HEAD = 160  # shape is read from the line's first this many characters (a long line is prose)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_DIGIT = re.compile(r"\d")
+# One scan finds every mark a line can carry; each named group is a feature.
+_MARKS = re.compile(
+    r"(?P<year>\b(?:19|20)\d\d\b)|(?P<clock>\b\d{1,2}[:.]\d\d\b)|(?P<handle>(?:^|\s)@\w)"
+    r"|(?P<url>https?://|www\.|\.(?:com|org|net|de|fr|es|pl|co\.uk)\b)|(?P<sep>[|»›•►«]| / | · )"
+    r"|(?P<copy>©|\([cC]\))|(?P<tab>\t)|(?P<sentences>[.!?] [A-ZÀ-Ý])",
+)
+_QUOTES = "\"'”’»“„«"
+_BULLETS = "-–—•*·►▸"
+SHORT_COST = 40  # what a line that is not running text costs the main region (main_region)
+_LEN_EDGES = (8, 16, 32, 64, 128, 256, 512)
+_WORD_EDGES = (1, 2, 3, 6, 12, 25)
+
+
+def _bucket(n: int, edges: tuple[int, ...]) -> int:
+    for k, edge in enumerate(edges):
+        if n <= edge:
+            return k
+    return len(edges)
+
+
+def _end(text: str) -> str:
+    c = text[-1]
+    if c in ".!?:;":
+        return c
+    if c in _QUOTES:
+        return "q"
+    if c in ")]":
+        return ")"
+    if c == "…":
+        return "."
+    if c.isdigit():
+        return "9"
+    if c.isalpha():
+        return "a"
+    return "o"
+
+
+def static(b: Block) -> list[str]:
+    """The line's own features (no neighbours, no position)."""
+    t = b.text
+    n = len(t)
+    head = t[:HEAD]
+    words = head.split()
+    nw = len(words) if n <= HEAD else t.count(" ") + 1
+    lb = _bucket(n, _LEN_EDGES)
+    end = _end(t)
+    f = [f"len={lb}", f"nw={_bucket(nw, _WORD_EDGES)}", f"end={end}", f"len={lb}|end={end}"]
+    if b.body:
+        f.append("body")
+    first = t[0]
+    if first.isupper():
+        f.append("first=A")
+    elif first.islower():
+        f.append("first=a")
+    elif first.isdigit():
+        f.append("first=9")
+    elif first in _BULLETS:
+        f.append("first=bullet")
+    if len(words) >= 2:
+        initials = "".join([w[0] for w in words])
+        caps = sum(map(str.isupper, initials))
+        if caps * 10 >= len(words) * 7:
+            f.append("titlecase")
+        lower = sum(map(str.islower, initials))
+        f.append(f"lower={lower * 4 // (len(words) + 1)}")  # running text: mostly lower-case words
+    if n >= 3 and t.isupper():
+        f.append("allcaps")
+    digits = len(_DIGIT.findall(head))
+    if digits:
+        f.append("digits=hi" if digits * 5 > len(head) else "digits=lo")
+    f.extend(sorted({m.lastgroup or "" for m in _MARKS.finditer(head)}))
+    if head.count(",") >= 2:
+        f.append("commas")
+    if b.byline:
+        f.append("byline")
+    lowered = _WORD.findall(t[:120].lower())[:WORDS]
+    if lowered:
+        f.append(f"w0={lowered[0]}")
+        f.extend([f"w={w}" for w in lowered])
+        if nw <= WORDS:
+            f.append(f"wl={lowered[-1]}")
+    return f
+
+
+def main_region(blocks: Sequence[Block]) -> tuple[int, int]:
+    """The run of lines (first, last index) densest in running text: the largest sum of body
+    lines' lengths less SHORT_COST for each other line (the article among a page's menus)."""
+    best, lo, hi = 0, 0, -1
+    total, start = 0, 0
+    for k, b in enumerate(blocks):
+        total += len(b.text) if b.body else -SHORT_COST
+        if total <= 0:
+            total, start = 0, k + 1
+        elif total > best:
+            best, lo, hi = total, start, k
+    return lo, hi
+
+
+def contextual(blocks: Sequence[Block]) -> list[list[str]]:
+    """Position and neighbour features of each line, among `blocks` (the lines still kept).
+
+    Zones: `head` above the first body paragraph, `tail` below the last, `mid` between.
+    A line in a run of non-body lines knows the run's length (a menu, a headline list).
+    """
+    n = len(blocks)
+    out: list[list[str]] = [[] for _ in range(n)]
+    if not n:
+        return out
+    bodies = [k for k, b in enumerate(blocks) if b.body]
+    first = bodies[0] if bodies else n
+    last = bodies[-1] if bodies else -1
+    share = len(bodies) * 4 // n  # 0..4: how much of the page is running text
+    # runs of consecutive non-body lines
+    run = [0] * n
+    k = 0
+    while k < n:
+        if blocks[k].body:
+            k += 1
+            continue
+        j = k
+        while j < n and not blocks[j].body:
+            j += 1
+        length = _bucket(j - k, (1, 2, 4, 9))
+        for i in range(k, j):
+            run[i] = length + 1
+        k = j
+    lo, hi = main_region(blocks)
+    for k, b in enumerate(blocks):
+        zone = "head" if k < first else "tail" if k > last else "mid"
+        f = out[k]
+        f.append(f"zone={zone}")
+        f.append(f"doc={share}")
+        lb = _bucket(len(b.text), _LEN_EDGES)
+        f.append(f"zone={zone}|len={lb}")
+        f.append(f"zone={zone}|body={int(b.body)}")
+        if run[k]:
+            f.append(f"run={run[k]}")
+            f.append(f"zone={zone}|run={run[k]}")
+        away = lo - k if k < lo else k - hi if k > hi else 0
+        f.append(f"away={_bucket(away, (0, 1, 3, 9))}")
+        # (no features of the page's edges or of a neighbouring byline: when the model removes
+        # a line, its neighbour would become the new edge or neighbour, and be removed next)
+        for side, j in (("prev", k - 1), ("next", k + 1)):
+            if 0 <= j < n:
+                f.append(f"{side}=body" if blocks[j].body else f"{side}=short")
+    return out

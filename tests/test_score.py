@@ -1,0 +1,134 @@
+"""The learned line scorer (cleaner/score.py, features.py) and how the pipeline uses it."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+import cleaner
+from cleaner import context, features, score
+from cleaner.model import REASONS, Block
+
+SEEDS = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "seeds" / "input").glob("*.txt"))
+# A page's text as a whole-page extractor gives it: menus, the article, a footer.
+PAGE = "\n".join(
+    [
+        "Home",
+        "World",
+        "Business",
+        "Sport",
+        "Weather",
+        "Sign in",
+        "Council approves new budget for the harbour district",
+        "The city council approved on Tuesday a budget that doubles the money for the harbour"
+        " district, after a debate that lasted well into the night.",
+        "Opponents said the plan would raise rents for the small businesses that line the quay,"
+        " and asked for a study of its effects before any work begins.",
+        "The mayor said the first contracts would be signed in the spring.",
+        "Contact us",
+        "Privacy policy",
+        "Terms of use",
+        "Careers",
+        "Advertise with us",
+    ]
+)
+
+
+def scorer() -> score.LineScorer:
+    loaded = score.load()
+    assert loaded is not None, "the package ships its model"
+    return loaded
+
+
+def test_the_model_ships_with_its_card() -> None:
+    s = scorer()
+    assert 0.0 < s.body_threshold <= s.threshold < s.prose < 1.0
+    assert len(s.weights) > 100
+    assert set(s.classes) <= set(REASONS)
+    card = json.loads(resources.files("cleaner.models").joinpath("line_scorer.card.json").read_text())
+    assert card["trained"] and card["command"].startswith("python -m bench.train_scorer")
+    assert {"train (out-of-fold)", "val"} <= set(card["figures"])
+
+
+def test_model_removals_are_explained() -> None:
+    result = cleaner.clean(PAGE, kind="text")
+    s = scorer()
+    model = [r for r in result.removed if r.rule.startswith("model.")]
+    for r in model:
+        assert r.rule == f"model.{r.reason}" and r.reason in REASONS
+        assert r.score is not None and r.score < s.threshold
+        assert r.evidence and all("(" in e for e in r.evidence)
+        assert r.to_dict()["score"] == round(r.score, 3)
+    for r in result.removed:
+        if not r.rule.startswith("model."):
+            assert r.score is None and "score" not in r.to_dict()
+
+
+def test_the_article_of_a_page_survives() -> None:
+    text = cleaner.clean(PAGE, kind="text").text
+    for line in PAGE.split("\n")[6:10]:
+        assert line in text
+
+
+@pytest.mark.parametrize("options", [{"mode": "conservative"}, {"scorer": False}])
+def test_conservative_mode_and_scorer_off_run_rules_only(options: dict[str, object]) -> None:
+    c = cleaner.Cleaner(**options)
+    assert c.scorer is None
+    for path in SEEDS:
+        result = c.clean(path.read_text(encoding="utf-8"), kind="text")
+        assert not [r for r in result.removed if r.rule.startswith("model.")]
+
+
+def test_html_mode_does_not_run_the_text_model() -> None:
+    html = (
+        "<html><body><article>"
+        + "".join(f"<p>{x}</p>" for x in PAGE.split("\n"))
+        + "</article></body></html>"
+    )
+    result = cleaner.clean(html, kind="html")
+    assert not [r for r in result.removed if r.rule.startswith("model.")]
+
+
+def test_scores_are_deterministic_and_in_range() -> None:
+    s = scorer()
+    blocks = [Block(k, line, body=len(line) > 60) for k, line in enumerate(PAGE.split("\n"))]
+    first = score.prior(blocks, s)
+    a = [b.score for b in blocks]
+    score.prior(blocks, s)
+    assert [b.score for b in blocks] == a and all(0.0 <= p <= 1.0 for p in a)
+    assert set(first) == {b.index for b in blocks}
+
+
+def test_contextual_features_name_no_page_edge() -> None:
+    """Edge features made the model eat a poem from its end, one line per round."""
+    blocks = [Block(k, f"Line {k}", body=False) for k in range(5)]
+    names = {f for fs in features.contextual(blocks) for f in fs}
+    assert not {n for n in names if "none" in n or "first-line" in n or "last-line" in n}
+
+
+def test_themain_region_is_the_densest_run_of_running_text() -> None:
+    lines = ["Menu", "News", "Sport", "A" * 300, "Short", "B" * 200, "Footer", "Links", "More"]
+    blocks = [Block(k, t, body=len(t) > 100) for k, t in enumerate(lines)]
+    assert features.main_region(blocks) == (3, 5)
+
+
+def test_zones_leave_prose_alone() -> None:
+    blocks = [
+        Block(0, "Related stories"),
+        Block(1, "A headline"),
+        Block(2, "A paragraph that reads as prose."),
+    ]
+    blocks[2].prose = True
+    context._drop(blocks[1:], "recirculation", "context.links-zone")
+    assert blocks[1].verdict == "recirculation" and blocks[2].verdict == ""
+    context._drop(blocks[1:], "comments", "context.comment-thread", bound=False)
+    assert blocks[2].verdict == "comments"
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
+def test_a_second_run_changes_nothing(path: Path) -> None:
+    once = cleaner.clean(path.read_text(encoding="utf-8"), kind="text").text
+    assert cleaner.clean(once, kind="text").text == once
