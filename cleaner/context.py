@@ -61,8 +61,12 @@ THREAD_VOICES = 3  # ... distinct ones, when they only name a speaker ("Jane say
 _SPEAKER = re.compile(r"\b(?:(?:says|wrote)\s*:|said(?:\.\.\.|…))\s*$")
 
 
-def _drop(blocks: list[Block], reason: str, rule: str, *, keep_reason: str = "") -> None:
+def _drop(blocks: list[Block], reason: str, rule: str, *, keep_reason: str = "", bound: bool = True) -> None:
+    """Take the zone's lines, except (when `bound`) those the learned scorer reads as article
+    text: a zone is evidence about its lines as a group, not about each line."""
     for b in blocks:
+        if bound and b.prose and not b.verdict:
+            continue
         if not b.verdict or (keep_reason and b.verdict != keep_reason):
             b.verdict, b.rule, b.weak = reason, rule, True
 
@@ -203,7 +207,7 @@ def _header_thread(blocks: list[Block], rules: RuleSet, k: int, bodies: int) -> 
     if not evidence:
         evidence = any(b.byline for b in blocks[k + 1 : k + 1 + EVIDENCE_WINDOW])
     if evidence:
-        _drop(blocks[k + 1 :], "comments", "context.comments-zone", keep_reason="comments")
+        _drop(blocks[k + 1 :], "comments", "context.comments-zone", keep_reason="comments", bound=False)
     return evidence
 
 
@@ -221,7 +225,7 @@ def _byline_thread(blocks: list[Block], bodies: list[int]) -> None:
     speakers = [blocks[k].text.lower() for k in metas]
     if all(_SPEAKER.search(t) for t in speakers) and len(set(speakers)) < THREAD_VOICES:
         return
-    _drop(blocks[metas[0] :], "comments", "context.comment-thread", keep_reason="comments")
+    _drop(blocks[metas[0] :], "comments", "context.comment-thread", keep_reason="comments", bound=False)
 
 
 def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
@@ -256,9 +260,12 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
             break
 
 
-def trim_tail(blocks: list[Block], rules: RuleSet, config: Config) -> None:
+def trim_tail(blocks: list[Block], rules: RuleSet, config: Config) -> bool:
     """The menu and tail rules, run last (after dedupe), so a second run sees the same kept
-    lines."""
-    if config.mode != "conservative" and blocks:
-        _menus(blocks)  # first: the tail rule weighs what is left above the tail
-        _tail(blocks, rules)
+    lines. True when they took a line."""
+    if config.mode == "conservative" or not blocks:
+        return False
+    before = sum(1 for b in blocks if b.verdict)
+    _menus(blocks)  # first: the tail rule weighs what is left above the tail
+    _tail(blocks, rules)
+    return sum(1 for b in blocks if b.verdict) != before
