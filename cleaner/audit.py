@@ -1,0 +1,270 @@
+"""What an audit report of a cleaning run is made of: per-document entries, totals, a sample.
+
+A report has to work on a corpus of any size, so nothing here keeps a record per
+document: `Audit` adds each document into fixed-size counters (per reason, per rule, per
+site, a histogram of the share removed), and `Sampler` keeps at most a few dozen whole
+documents. The sample is a bottom-k sample on a seeded hash of each document's label,
+so it is uniform, reproducible, and independent of the input order and of the cleaner's
+settings: two reports of the same corpus before and after a rule change show the same
+documents. The most and least changed documents join it, because those are where a
+cleaner most likely erred (or did nothing).
+
+Workers build an `Entry` per document (`entry`); the main process feeds entries and
+error records to `Audit.add` / `Audit.add_error` in input order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from .model import Removal, Repair, Result
+
+__all__ = ["Audit", "Entry", "Sample", "Sampler", "SiteStats", "entry", "site_of"]
+
+#: Bins of the share-removed histogram: "0" alone, then tenths (0-10 % ... 90-100 %].
+HIST_BINS = 11
+#: Sites counted one by one; past this many, new sites are counted together as OTHER_SITES
+#: (a crawl can hold millions of hosts, and the report must not grow with the corpus).
+MAX_SITES = 5000
+OTHER_SITES = "(other sites)"
+#: How many heavily cut documents and errors the report names (all are counted).
+MAX_LISTED = 200
+NO_SITE = "(no site)"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One cleaned document, as a worker sends it to the report.
+
+    source: the input text when it was text (the repaired copy of it places removed lines
+    exactly in the sample); None for HTML, whose lines come from the extraction.
+    """
+
+    label: str
+    site: str
+    text: str
+    removed: tuple[Removal, ...]
+    repairs: tuple[Repair, ...]
+    source: str | None = None
+
+    @property
+    def kept_chars(self) -> int:
+        return len(self.text)
+
+    @property
+    def removed_chars(self) -> int:
+        return sum(len(r.text) for r in self.removed)
+
+    @property
+    def share(self) -> float:
+        """The share of the document's text (kept + removed lines) that was removed."""
+        gone = self.removed_chars
+        total = gone + self.kept_chars
+        return gone / total if total else 0.0
+
+    def result(self) -> Result:
+        return Result(self.text, list(self.removed), list(self.repairs))
+
+
+def site_of(site: str | None, url: str | None, meta_url: Any = None) -> str:
+    """The record's site field, else its URL's host, else the host of the page's own
+    (canonical / og:) URL; a bare 'www.' is dropped so both spellings count together."""
+    if site:
+        return site
+    for candidate in (url, meta_url):
+        if isinstance(candidate, str) and candidate:
+            try:
+                host = urlsplit(candidate.strip()).hostname
+            except ValueError:
+                host = None
+            if host:
+                return host.removeprefix("www.")
+    return NO_SITE
+
+
+def entry(label: str, content: Any, kind: str, result: Result, site: str | None, url: str | None) -> Entry:
+    """The worker's summary of one document. `kind` is what was cleaned ("text" or "html")."""
+    return Entry(
+        label=label,
+        site=site_of(site, url, result.metadata.get("url")),
+        text=result.text,
+        removed=tuple(result.removed),
+        repairs=tuple(result.repairs),
+        source=content if kind == "text" and isinstance(content, str) else None,
+    )
+
+
+def hist_bin(share: float) -> int:
+    """0 for nothing removed, then 1..10 for (0, 10 %], ..., (90 %, 100 %]."""
+    if share <= 0:
+        return 0
+    return min(10, max(1, -int(-share * 10 // 1)))  # ceil(share * 10), clamped
+
+
+@dataclass
+class SiteStats:
+    docs: int = 0
+    kept: int = 0
+    removed: int = 0
+    rules: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def share(self) -> float:
+        total = self.kept + self.removed
+        return self.removed / total if total else 0.0
+
+
+@dataclass
+class Audit:
+    """Totals of a run, in memory that does not grow with the number of documents."""
+
+    threshold: float = 0.5
+    docs: int = 0
+    errors: int = 0
+    kept_chars: int = 0
+    removed_chars: int = 0
+    by_reason: Counter[str] = field(default_factory=Counter)
+    #: rule -> [reason, lines, chars]
+    by_rule: dict[str, list[Any]] = field(default_factory=dict)
+    repairs: Counter[str] = field(default_factory=Counter)
+    #: rule -> one example (before, after)
+    repair_examples: dict[str, tuple[str, str]] = field(default_factory=dict)
+    hist: list[int] = field(default_factory=lambda: [0] * HIST_BINS)
+    sites: dict[str, SiteStats] = field(default_factory=dict)
+    heavy: int = 0
+    #: (share, -order, label, site, top reason): the MAX_LISTED most cut past the threshold
+    heavy_list: list[tuple[float, int, str, str, str]] = field(default_factory=list)
+    error_list: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, e: Entry) -> None:
+        self.docs += 1
+        self.kept_chars += e.kept_chars
+        reasons: Counter[str] = Counter()
+        rules: Counter[str] = Counter()
+        for r in e.removed:
+            n = len(r.text)
+            reasons[r.reason] += n
+            rules[r.rule] += n
+            slot = self.by_rule.get(r.rule)
+            if slot is None:
+                self.by_rule[r.rule] = [r.reason, 1, n]
+            else:
+                slot[1] += 1
+                slot[2] += n
+        gone = sum(reasons.values())
+        self.removed_chars += gone
+        self.by_reason.update(reasons)
+        for rep in e.repairs:
+            self.repairs[rep.rule] += rep.count
+            self.repair_examples.setdefault(rep.rule, (rep.before, rep.after))
+        share = e.share
+        self.hist[hist_bin(share)] += 1
+        self._site(e.site, e.kept_chars, gone, rules)
+        if share > self.threshold:
+            self.heavy += 1
+            top = reasons.most_common(1)[0][0] if reasons else ""
+            item = (share, -self.docs, e.label, e.site, top)
+            if len(self.heavy_list) < MAX_LISTED:
+                heapq.heappush(self.heavy_list, item)
+            else:
+                heapq.heappushpop(self.heavy_list, item)
+
+    def _site(self, site: str, kept: int, removed: int, rules: Counter[str]) -> None:
+        stats = self.sites.get(site)
+        if stats is None:
+            if len(self.sites) >= MAX_SITES:
+                site = OTHER_SITES
+            stats = self.sites.setdefault(site, SiteStats())
+        stats.docs += 1
+        stats.kept += kept
+        stats.removed += removed
+        stats.rules.update(rules)
+
+    def add_error(self, label: str, message: str) -> None:
+        self.errors += 1
+        if len(self.error_list) < MAX_LISTED:
+            self.error_list.append((label, message))
+
+    @property
+    def share(self) -> float:
+        total = self.kept_chars + self.removed_chars
+        return self.removed_chars / total if total else 0.0
+
+    def heavy_sorted(self) -> list[tuple[float, str, str, str]]:
+        """The listed heavily cut documents, most cut first (input order among equals)."""
+        ranked = sorted(self.heavy_list, key=lambda h: (-h[0], -h[1]))
+        return [(share, label, site, top) for share, _, label, site, top in ranked]
+
+
+def _key(seed: int, label: str) -> int:
+    digest = hashlib.blake2b(f"{seed}\0{label}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A document chosen for the report, with why: "random", "most" or "least" changed."""
+
+    entry: Entry
+    why: str
+    key: int
+
+
+class Sampler:
+    """Keeps the n documents of the sample: the `extremes` most and least changed (by share
+    removed) and a uniform bottom-k sample by seeded hash for the rest. Holds at most
+    n + 2 * extremes entries whatever the corpus size."""
+
+    def __init__(self, n: int = 50, seed: int = 0, extremes: int | None = None) -> None:
+        self.n = max(0, n)
+        self.seed = seed
+        self.extremes = min(self.n // 2, max(1, self.n // 10)) if extremes is None else extremes
+        self._random: list[tuple[int, int, Entry]] = []  # max-heap on key: (-key, order, entry)
+        self._most: list[tuple[float, int, int, Entry]] = []  # min-heap: (share, -key, order, e)
+        self._least: list[tuple[float, int, int, Entry]] = []  # min-heap: (-share, -key, order, e)
+        self._order = 0
+
+    def add(self, e: Entry) -> None:
+        if not self.n:
+            return
+        self._order += 1
+        key, share, order = _key(self.seed, e.label), e.share, self._order
+        _bounded(self._random, (-key, order, e), self.n)
+        if self.extremes:
+            _bounded(self._most, (share, -key, order, e), self.extremes)
+            _bounded(self._least, (-share, -key, order, e), self.extremes)
+
+    def sample(self) -> list[Sample]:
+        """The chosen documents: most changed, least changed, then the random ones by key;
+        each document once, n at most."""
+        out: list[Sample] = []
+        seen: set[int] = set()
+
+        def take(e: Entry, why: str, key: int, order: int) -> None:
+            if order not in seen and len(out) < self.n:
+                seen.add(order)
+                out.append(Sample(e, why, key))
+
+        for _share, negkey, order, e in sorted(self._most, key=lambda t: (-t[0], -t[1])):
+            take(e, "most", -negkey, order)
+        for _negshare, negkey, order, e in sorted(self._least, key=lambda t: (-t[0], -t[1])):
+            take(e, "least", -negkey, order)
+        for negkey, order, e in sorted(self._random, key=lambda t: -t[0]):
+            take(e, "random", -negkey, order)
+        return out
+
+
+def _bounded(heap: list[Any], item: tuple[Any, ...], size: int) -> None:
+    """Keep the `size` largest items of a stream in a min-heap. Items compare on their first
+    two fields (share and/or seeded hash), never on input order, so the choice does not
+    depend on the order of the inputs; the third field (a running number) only keeps two
+    equal items from being compared further."""
+    if len(heap) < size:
+        heapq.heappush(heap, item)
+    elif item[:2] > heap[0][:2]:
+        heapq.heapreplace(heap, item)
