@@ -29,6 +29,10 @@
     });
   }
 
+  // ?reason=promo&q=word in the address presets the filters (a link to a view of the sample).
+  var params = new URLSearchParams(window.location.search);
+  if (reason && params.get("reason")) { reason.value = params.get("reason"); }
+  if (query && params.get("q")) { query.value = params.get("q"); }
   if (reason) { reason.addEventListener("change", apply); }
   if (query) { query.addEventListener("input", apply); }
   if (only) {

@@ -1,0 +1,143 @@
+"""cleaner.audit: per-document entries, the run's totals, and the bounded reproducible sample."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from cleaner import audit
+from cleaner.audit import NO_SITE, OTHER_SITES, Audit, Entry, Sampler, entry, hist_bin, site_of
+from cleaner.model import Removal, Repair, Result
+
+
+def make(label: str, kept: int, removed: dict[str, int] | None = None, site: str = "a.com") -> Entry:
+    """An entry with `kept` characters kept and, per rule "reason.x", that many removed."""
+    gone = tuple(
+        Removal("x" * n, rule.split(".")[0], rule, i) for i, (rule, n) in enumerate((removed or {}).items())
+    )
+    return Entry(label, site, "k" * kept, gone, ())
+
+
+def test_share_counts_kept_and_removed_text() -> None:
+    e = make("d", 60, {"promo.app": 30, "share.bar": 10})
+    assert e.removed_chars == 40 and e.kept_chars == 60
+    assert e.share == pytest.approx(0.4)
+    assert make("empty", 0).share == 0.0
+
+
+@pytest.mark.parametrize(
+    ("site", "url", "meta_url", "expected"),
+    [
+        ("given", "https://www.x.org/a", None, "given"),
+        (None, "https://www.x.org/a", None, "x.org"),
+        (None, None, "https://news.y.com/p?q=1", "news.y.com"),
+        (None, "not a url", None, NO_SITE),
+        (None, "http://[bad", "https://z.net/", "z.net"),
+        (None, None, None, NO_SITE),
+    ],
+)
+def test_site_of(site: str | None, url: str | None, meta_url: str | None, expected: str) -> None:
+    assert site_of(site, url, meta_url) == expected
+
+
+def test_entry_keeps_the_source_only_for_text() -> None:
+    result = Result("kept", [Removal("gone", "promo", "p", 1)], [], {"url": "https://m.org/x"})
+    text = entry("f.txt", "kept\ngone", "text", result, None, None)
+    assert text.source == "kept\ngone" and text.site == "m.org"
+    assert entry("f.html", "<html>", "html", result, None, None).source is None
+
+
+@pytest.mark.parametrize(
+    ("share", "expected"), [(0.0, 0), (0.001, 1), (0.1, 1), (0.1001, 2), (0.55, 6), (0.9999, 10), (1.0, 10)]
+)
+def test_hist_bins(share: float, expected: int) -> None:
+    assert hist_bin(share) == expected
+
+
+def test_audit_totals_per_reason_rule_repair_and_site() -> None:
+    a = Audit(threshold=0.5)
+    a.add(make("1", 90, {"promo.app": 10}, site="a.com"))
+    a.add(make("2", 20, {"promo.app": 50, "share.bar": 30}, site="b.com"))
+    rep = Entry("3", "a.com", "text", (), (Repair("β", "—", "lossy", 3), Repair("\u200b", "", "invisible")))
+    a.add(rep)
+    a.add_error("bad.jsonl:4", "not JSON")
+
+    assert (a.docs, a.errors) == (3, 1)
+    assert a.removed_chars == 90 and a.kept_chars == 90 + 20 + 4
+    assert a.by_reason == {"promo": 60, "share": 30}
+    assert a.by_rule["promo.app"] == ["promo", 2, 60]
+    assert a.by_rule["share.bar"] == ["share", 1, 30]
+    assert a.repairs == {"lossy": 3, "invisible": 1}
+    assert a.repair_examples["lossy"] == ("β", "—")
+    assert sum(a.hist) == 3 and a.hist[0] == 1 and a.hist[1] == 1 and a.hist[8] == 1  # 0, 10 %, 80 %
+    assert a.sites["a.com"].docs == 2 and a.sites["b.com"].rules == {"promo.app": 50, "share.bar": 30}
+    assert a.sites["b.com"].share == pytest.approx(0.8)
+    assert a.heavy == 1 and a.heavy_sorted() == [(pytest.approx(0.8), "2", "b.com", "promo")]
+    assert a.error_list == [("bad.jsonl:4", "not JSON")]
+
+
+def test_audit_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(audit, "MAX_SITES", 3)
+    monkeypatch.setattr(audit, "MAX_LISTED", 4)
+    a = Audit(threshold=0.1)
+    for i in range(50):
+        a.add(make(f"d{i}", 100 - i, {"ad.label": i + 20}, site=f"s{i}.com"))
+        a.add_error(f"e{i}", "bad")
+    assert len(a.sites) == 4 and a.sites[OTHER_SITES].docs == 47
+    assert a.heavy == 50 and a.errors == 50
+    assert len(a.heavy_list) == 4 and len(a.error_list) == 4
+    assert [label for _, label, _, _ in a.heavy_sorted()] == ["d49", "d48", "d47", "d46"]  # most cut
+
+
+def corpus(n: int = 300) -> list[Entry]:
+    rng = random.Random(7)
+    return [make(f"doc{i}", 100, {"promo.x": rng.randrange(0, 100)}) for i in range(n)]
+
+
+def labels(sampler: Sampler, docs: list[Entry]) -> list[str]:
+    for e in docs:
+        sampler.add(e)
+    return [s.entry.label for s in sampler.sample()]
+
+
+def test_sample_has_n_documents_with_the_extremes() -> None:
+    docs = corpus()
+    picked = Sampler(20, seed=1)
+    for e in docs:
+        picked.add(e)
+    sample = picked.sample()
+    assert len(sample) == 20 and len({s.entry.label for s in sample}) == 20
+    shares = sorted(e.share for e in docs)
+    assert max(s.entry.share for s in sample) == shares[-1]
+    assert min(s.entry.share for s in sample) == shares[0]
+    assert [s.why for s in sample].count("most") == 2 and [s.why for s in sample].count("least") == 2
+
+
+def test_sample_is_reproducible_and_independent_of_input_order() -> None:
+    docs = corpus()
+    first = labels(Sampler(25, seed=3), docs)
+    assert labels(Sampler(25, seed=3), docs) == first
+    shuffled = docs[:]
+    random.Random(1).shuffle(shuffled)
+    assert sorted(labels(Sampler(25, seed=3), shuffled)) == sorted(first)
+    assert set(labels(Sampler(25, seed=4), docs)) != set(first)
+
+
+def test_sample_is_spread_over_the_input_not_its_start() -> None:
+    docs = corpus(1000)
+    picked = labels(Sampler(50, seed=0, extremes=0), docs)
+    positions = sorted(int(label[3:]) for label in picked)
+    assert positions[0] < 200 and positions[-1] > 800
+    assert 300 < sum(positions) / len(positions) < 700
+
+
+def test_sampler_memory_is_bounded_and_small_samples_work() -> None:
+    s = Sampler(10, seed=0)
+    for e in corpus(500):
+        s.add(e)
+        assert len(s._random) <= 10 and len(s._most) <= 1 and len(s._least) <= 1
+    assert len(s.sample()) == 10
+    assert labels(Sampler(0), corpus(5)) == []
+    assert len(labels(Sampler(1), corpus(5))) == 1
+    assert len(labels(Sampler(50), corpus(5))) == 5

@@ -1,0 +1,172 @@
+"""`cleaner report` / `clean --report`: the page's structure, its numbers, errors, self-containment."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from cleaner import cli
+from cleaner.audit import Audit, Entry, Sample
+from cleaner.model import Removal, Repair
+from cleaner.pipeline import Cleaner
+from cleaner.report_html import MAX_LINES, render
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "fixtures" / "seeds" / "input"
+PAGES = ROOT / "fixtures" / "html"
+
+
+def page(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def docs(soup: BeautifulSoup) -> list[Tag]:
+    return soup.select("article.doc")
+
+
+def card(soup: BeautifulSoup, name: str) -> str:
+    for c in soup.select("#totals .card"):
+        if c.span is not None and c.span.get_text() == name and c.b is not None:
+            return c.b.get_text()
+    raise AssertionError(f"no card {name!r}")
+
+
+def assert_self_contained(html: str) -> None:
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("link") is None and soup.find("iframe") is None and soup.find("img") is None
+    assert not soup.select("[src]"), "nothing is loaded from anywhere"
+    assert all(a["href"].startswith("#") for a in soup.select("a[href]")), "links stay in the page"
+    for style in soup.find_all("style"):
+        assert "url(" not in style.get_text() and "@import" not in style.get_text()
+    csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    assert csp is not None and "default-src 'none'" in csp["content"]
+
+
+def test_report_of_the_fixtures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "r.html"
+    assert cli.main(["report", str(SEEDS), str(PAGES), "-o", str(out), "-w", "1"]) == 0
+    inputs = sorted(SEEDS.glob("*.txt")) + sorted(PAGES.glob("*.htm*"))
+    html = out.read_text(encoding="utf-8")
+    assert_self_contained(html)
+    soup = BeautifulSoup(html, "html.parser")
+    for section in ("totals", "charts", "rules", "sites", "heavy", "errors", "sample"):
+        assert soup.find(id=section) is not None, section
+    assert card(soup, "documents") == str(len(inputs)) and card(soup, "errors") == "0"
+    assert len(soup.select("#charts svg")) == 2 and soup.select("#charts svg rect")
+    assert len(docs(soup)) == len(inputs)  # fewer documents than the sample size: all of them
+    assert {d.h3.get_text() for d in docs(soup) if d.h3} == {str(p) for p in inputs}
+    assert "report of" in capsys.readouterr().err
+
+    # Each seed document is shown whole: its kept lines are the output, its struck lines the removals.
+    cleaner = Cleaner()
+    for doc in docs(soup):
+        assert doc.h3 is not None
+        path = Path(doc.h3.get_text())
+        if path.suffix != ".txt":
+            continue
+        result = cleaner.clean(path.read_text(encoding="utf-8"))
+        kept = [p.get_text() for p in doc.select(".lines p.k")]
+        struck = [(p["data-reason"], p.s.get_text() if p.s else "") for p in doc.select(".lines p.r")]
+        assert kept == result.text.split("\n")
+        assert struck == [(r.reason, r.text if r.text.strip() else repr(r.text)) for r in result.removed]
+        assert len(doc.select(".repairs li:not(.h)")) == len(result.repairs)
+        titles = [p["title"] for p in doc.select(".lines p.r")]
+        pairs = zip(result.removed, titles, strict=True)
+        assert all(f"rule {r.rule}" in t and r.reason in t for r, t in pairs)
+
+    # The rules table adds up to the characters-removed card.
+    rows = soup.select("table.rules tbody tr")
+    total = sum(int(row.select("td")[3].get_text().replace(",", "")) for row in rows)
+    assert card(soup, "characters removed").startswith(f"{total:,} ")
+    sites = {row.td.get_text() for row in soup.select("table.sites tbody tr") if row.td}
+    assert "(no site)" in sites  # the seeds are bare text files
+
+
+def test_sample_size_and_seed(tmp_path: Path) -> None:
+    a, b, c = (tmp_path / f"{n}.html" for n in "abc")
+    for out, seed in ((a, "1"), (b, "1"), (c, "2")):
+        argv = ["report", str(PAGES), "-o", str(out), "--sample", "4", "--seed", seed, "-w", "1", "-q"]
+        assert cli.main(argv) == 0
+    assert len(docs(page(a))) == 4
+    assert a.read_bytes() == b.read_bytes()  # reproducible
+    picks = [{d.h3.get_text() for d in docs(page(p)) if d.h3} for p in (a, c)]
+    assert len(picks[0] & picks[1]) >= 2  # the most and least changed are in both samples
+
+
+def test_bad_records_are_reported_and_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "d.jsonl"
+    body = "Officials met on Tuesday to discuss the new budget for the coming year.\nAlso read\n"
+    lines = [
+        json.dumps({"id": "r1", "text": body, "url": "https://www.news.example/a"}),
+        "{not json",
+        json.dumps({"id": "<img src=x onerror=alert(1)>", "text": "A record whose id is markup & more."}),
+    ]
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "r.html"
+    assert cli.main(["report", str(src), "-o", str(out), "-w", "1"]) == 1
+    assert f"{src}:2: malformed JSON" in capsys.readouterr().err
+    html = out.read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert card(soup, "documents") == "2" and card(soup, "errors") == "1"
+    assert f"{src}:2" in soup.select_one("#errors").get_text()
+    assert_self_contained(html)  # the id's <img> is text, not markup
+    assert "[&lt;img src=x onerror=alert(1)&gt;]" in html
+    sites = {row.td.get_text() for row in soup.select("table.sites tbody tr") if row.td}
+    assert "news.example" in sites
+
+
+def test_clean_with_report_writes_both(tmp_path: Path) -> None:
+    out, report = tmp_path / "out", tmp_path / "r.html"
+    assert cli.main(["clean", str(SEEDS), "-o", str(out), "--report", str(report), "-w", "1", "-q"]) == 0
+    assert len(list(out.glob("*.txt"))) == len(list(SEEDS.glob("*.txt")))
+    assert len(docs(page(report))) == len(list(SEEDS.glob("*.txt")))
+
+
+def test_report_usage_errors(tmp_path: Path) -> None:
+    for argv in (
+        ["report", str(SEEDS)],  # no -o
+        ["report", str(SEEDS), "-o", str(tmp_path / "no" / "such" / "dir.html")],
+        ["report", str(SEEDS), "-o", str(tmp_path / "r.html"), "--threshold", "2"],
+        ["report", str(SEEDS), "-o", str(tmp_path / "r.html"), "--sample", "-1"],
+    ):
+        with pytest.raises(SystemExit) as exc:
+            cli.main(argv)
+        assert exc.value.code == 2
+
+
+def entry(label: str, kept: int, gone: int, reason: str = "promo") -> Entry:
+    removed = (Removal("x" * gone, reason, f"{reason}.rule", 1),) if gone else ()
+    return Entry(label, "s.org", "k" * kept, removed, (Repair("Ã©", "é", "mojibake", 2),))
+
+
+def test_heavily_cut_documents_come_first() -> None:
+    a = Audit(threshold=0.5)
+    samples = []
+    for label, kept, gone in (("light", 90, 10), ("heavy", 10, 90), ("middle", 50, 40), ("heavier", 5, 95)):
+        e = entry(label, kept, gone)
+        a.add(e)
+        samples.append(Sample(e, "random", 0))
+    soup = BeautifulSoup(render(a, samples), "html.parser")
+    assert [d.h3.get_text() for d in docs(soup) if d.h3] == ["heavier", "heavy", "middle", "light"]
+    groups = [h.get_text() for h in soup.select("h3.group")]
+    assert groups[0].startswith("Lost more than 50.0%") and "(2)" in groups[0]
+    heavy_rows = [row.select("td")[1].get_text() for row in soup.select("#heavy tbody tr")]
+    assert heavy_rows == ["heavier", "heavy"]
+    assert soup.select_one("#heavy a[href]")["href"] == "#" + docs(soup)[0]["id"]
+    assert soup.select(".repairs .before")[0].get_text() == repr("Ã©")
+
+
+def test_long_documents_are_cut_and_partial_runs_say_so() -> None:
+    e = Entry("long", "s.org", "\n".join(f"line {i}" for i in range(MAX_LINES * 2)), (), ())
+    a = Audit()
+    a.add(e)
+    html = render(a, [Sample(e, "random", 0)], complete=False)
+    soup = BeautifulSoup(html, "html.parser")
+    assert len(soup.select(".lines p.k")) == MAX_LINES
+    assert re.search(rf"{MAX_LINES} more lines not shown", soup.select_one(".lines p.cut").get_text())
+    assert "interrupted" in soup.select_one(".partial").get_text()
+    assert_self_contained(html)
