@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from .explain import document_rows
 from .model import Removal, Repair, Result
 
 __all__ = ["Audit", "Entry", "Sample", "Sampler", "SiteStats", "entry", "site_of"]
@@ -41,8 +42,10 @@ NO_SITE = "(no site)"
 class Entry:
     """One cleaned document, as a worker sends it to the report.
 
-    source: the input text when it was text (the repaired copy of it places removed lines
-    exactly in the sample); None for HTML, whose lines come from the extraction.
+    layout: the document's lines in order, -1 for the next kept line and k for removed[k],
+    when the input was text and the positions are exact; None for HTML, whose removed
+    lines are placed by their block index (approximately). Workers compute it, because
+    the main process would need the whole input for it, twice the data to send.
     """
 
     label: str
@@ -50,7 +53,7 @@ class Entry:
     text: str
     removed: tuple[Removal, ...]
     repairs: tuple[Repair, ...]
-    source: str | None = None
+    layout: tuple[int, ...] | None = None
 
     @property
     def kept_chars(self) -> int:
@@ -69,6 +72,16 @@ class Entry:
 
     def result(self) -> Result:
         return Result(self.text, list(self.removed), list(self.repairs))
+
+    def rows(self) -> tuple[list[tuple[str, Removal | None]], bool]:
+        """The document's lines in order, each with its removal or None, and whether the
+        positions are exact."""
+        if self.layout is None:
+            return document_rows(self.result(), None)
+        kept = iter(self.text.split("\n") if self.text else [])
+        return [
+            (next(kept), None) if k < 0 else (self.removed[k].text, self.removed[k]) for k in self.layout
+        ], True
 
 
 def site_of(site: str | None, url: str | None, meta_url: Any = None) -> str:
@@ -95,8 +108,24 @@ def entry(label: str, content: Any, kind: str, result: Result, site: str | None,
         text=result.text,
         removed=tuple(result.removed),
         repairs=tuple(result.repairs),
-        source=content if kind == "text" and isinstance(content, str) else None,
+        layout=layout(result, content) if kind == "text" and isinstance(content, str) else None,
     )
+
+
+def layout(result: Result, source: str) -> tuple[int, ...] | None:
+    """Where each removed line sits among the kept ones (see Entry), from the text input.
+    Removal.line indexes the repaired text: that is the input itself when nothing was
+    repaired (every change is a Repair), so the repair stage runs again only for the
+    few documents it changed."""
+    if result.repairs:
+        from .fix import repair_text
+
+        source = repair_text(source)[0]
+    rows, exact = document_rows(result, source)
+    if not exact:
+        return None
+    index = {id(r): k for k, r in enumerate(result.removed)}
+    return tuple(-1 if r is None else index[id(r)] for _, r in rows)
 
 
 def hist_bin(share: float) -> int:

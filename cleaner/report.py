@@ -60,14 +60,13 @@ class Reporter:
         else:
             self.audit.add_error(str(outcome[2]), str(outcome[1].get("error", "")))
 
-    def write(self, repair: bool = True, complete: bool = True) -> None:
+    def write(self, complete: bool = True) -> None:
         """Render and write the page atomically (a temporary file renamed over the target)."""
         page = render(
             self.audit,
             self.sampler.sample(),
             title=self.opts.title,
             settings=self.opts.settings,
-            repair=repair,
             complete=complete,
         )
         target = Path(self.opts.output)
@@ -147,7 +146,7 @@ def _finish(reporter: Reporter, job: Job, stderr: IO[str], quiet: bool, complete
     if a.docs + a.errors == 0 and complete:
         stderr.write(f"{PROG}: no input records found\n")
     try:
-        reporter.write(repair=job.config.repair, complete=complete)
+        reporter.write(complete=complete)
     except OSError as exc:
         stderr.write(f"{PROG}: cannot write {reporter.opts.output}: {exc.strerror or exc}\n")
         return 1

@@ -13,11 +13,10 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from importlib import resources
 
-from .audit import HIST_BINS, Audit, Entry, Sample
-from .explain import document_rows
-from .model import REASONS, Removal
+from .audit import HIST_BINS, Audit, Sample
+from .model import REASONS
 
-__all__ = ["render", "sample_rows", "REASON_COLOURS"]
+__all__ = ["render", "REASON_COLOURS"]
 
 #: One colour a reason, readable on white (as text) and as a bar.
 REASON_COLOURS: dict[str, str] = dict(
@@ -54,20 +53,6 @@ def _pct(share: float) -> str:
 
 def _colour(reason: str) -> str:
     return REASON_COLOURS.get(reason, OTHER_COLOUR)
-
-
-def sample_rows(e: Entry, repair: bool = True) -> tuple[list[tuple[str, Removal | None]], bool]:
-    """A sampled document's lines in order, each with its removal or None, and whether the
-    positions are exact (text input, placed through the repaired text; see explain)."""
-    repaired = None
-    if e.source is not None:
-        if repair:
-            from .fix import repair_text
-
-            repaired = repair_text(e.source)[0]
-        else:
-            repaired = e.source
-    return document_rows(e.result(), repaired)
 
 
 # -- charts ----------------------------------------------------------------------------------
@@ -224,9 +209,9 @@ def _errors(a: Audit) -> str:
 _WHY = {"most": "most changed", "least": "least changed", "random": "random pick"}
 
 
-def _document(s: Sample, anchor: str, repair: bool, heavy: bool) -> str:
+def _document(s: Sample, anchor: str, heavy: bool) -> str:
     e = s.entry
-    rows, exact = sample_rows(e, repair)
+    rows, exact = e.rows()
     reasons = sorted({r.reason for r in e.removed})
     lines: list[str] = []
     chars = 0
@@ -266,7 +251,7 @@ def _document(s: Sample, anchor: str, repair: bool, heavy: bool) -> str:
     )
 
 
-def _sample(a: Audit, samples: Sequence[Sample], anchors: dict[str, str], repair: bool) -> str:
+def _sample(a: Audit, samples: Sequence[Sample], anchors: dict[str, str]) -> str:
     heavy = sorted((s for s in samples if s.entry.share > a.threshold), key=lambda s: -s.entry.share)
     rest = sorted((s for s in samples if s.entry.share <= a.threshold), key=lambda s: -s.entry.share)
     reasons = sorted({r.reason for s in samples for r in s.entry.removed})
@@ -281,10 +266,10 @@ def _sample(a: Audit, samples: Sequence[Sample], anchors: dict[str, str], repair
     if heavy:
         title = f"Lost more than {_pct(a.threshold)} of their text ({len(heavy)})"
         parts.append(f'<h3 class="group">{title}</h3>')
-        parts.extend(_document(s, anchors[s.entry.label], repair, True) for s in heavy)
+        parts.extend(_document(s, anchors[s.entry.label], True) for s in heavy)
     if rest:
         parts.append(f'<h3 class="group">The rest, most cut first ({len(rest)})</h3>')
-        parts.extend(_document(s, anchors[s.entry.label], repair, False) for s in rest)
+        parts.extend(_document(s, anchors[s.entry.label], False) for s in rest)
     parts.append("</section>")
     return "".join(parts)
 
@@ -295,10 +280,9 @@ def render(
     *,
     title: str = "",
     settings: dict[str, str] | None = None,
-    repair: bool = True,
     complete: bool = True,
 ) -> str:
-    """The whole page. `repair`: whether the run repaired text (to place removed lines)."""
+    """The whole page. `complete`: False when the run was interrupted (the page says so)."""
     anchors = {s.entry.label: f"doc-{i}" for i, s in enumerate(samples)}
     facts = " · ".join(f"{_e(k)}: <code>{_e(v)}</code>" for k, v in (settings or {}).items())
     partial = (
@@ -314,7 +298,7 @@ def render(
     body = "".join(
         (
             _totals(audit), _charts(audit), _rules(audit), _sites(audit), _heavy(audit, anchors),
-            _errors(audit), _sample(audit, samples, anchors, repair),
+            _errors(audit), _sample(audit, samples, anchors),
         )
     )  # fmt: skip
     return (

@@ -8,7 +8,9 @@ import pytest
 
 from cleaner import audit
 from cleaner.audit import NO_SITE, OTHER_SITES, Audit, Entry, Sampler, entry, hist_bin, site_of
+from cleaner.explain import document_rows
 from cleaner.model import Removal, Repair, Result
+from cleaner.pipeline import Cleaner
 
 
 def make(label: str, kept: int, removed: dict[str, int] | None = None, site: str = "a.com") -> Entry:
@@ -41,11 +43,43 @@ def test_site_of(site: str | None, url: str | None, meta_url: str | None, expect
     assert site_of(site, url, meta_url) == expected
 
 
-def test_entry_keeps_the_source_only_for_text() -> None:
-    result = Result("kept", [Removal("gone", "promo", "p", 1)], [], {"url": "https://m.org/x"})
-    text = entry("f.txt", "kept\ngone", "text", result, None, None)
-    assert text.source == "kept\ngone" and text.site == "m.org"
-    assert entry("f.html", "<html>", "html", result, None, None).source is None
+def test_entry_places_removed_lines_exactly_for_text() -> None:
+    source = "Title\n\nAlso read\nBody one.\n\t\nBody two."
+    result = Result(
+        "Title\nBody one.\nBody two.",
+        [Removal("Also read", "recirculation", "r", 2), Removal("\t", "whitespace", "w", 4)],
+        [],
+        {"url": "https://m.org/x"},
+    )
+    text = entry("f.txt", source, "text", result, None, None)
+    assert text.site == "m.org" and text.layout == (-1, 0, -1, 1, -1)
+    rows, exact = text.rows()
+    assert exact and [(t, r.rule if r else None) for t, r in rows] == [
+        ("Title", None), ("Also read", "r"), ("Body one.", None), ("\t", "w"), ("Body two.", None)
+    ]  # fmt: skip
+    html = entry("f.html", "<html>", "html", result, None, None)
+    assert html.layout is None and not html.rows()[1] and len(html.rows()[0]) == 5
+
+
+def test_entry_layout_goes_through_the_repaired_text() -> None:
+    # "\r" becomes a newline in the repair stage: every later line moves down by one, and
+    # Removal.line counts the repaired lines, so the raw input would misplace the removal.
+    source = (
+        "The council met on Monday to discuss the bridge.\rIt has been closed since the storms.\n\n"
+        "Also read\nRepairs will start in spring, officials said on Tuesday."
+    )
+    result = Cleaner().clean(source, kind="text")
+    assert [r.rule for r in result.repairs] == ["newline"] and [r.text for r in result.removed] == [
+        "Also read"
+    ]
+    assert not document_rows(result, source)[1]
+    rows, exact = entry("f.txt", source, "text", result, None, None).rows()
+    assert exact and [t for t, _ in rows] == [
+        "The council met on Monday to discuss the bridge.",
+        "It has been closed since the storms.",
+        "Also read",
+        "Repairs will start in spring, officials said on Tuesday.",
+    ]
 
 
 @pytest.mark.parametrize(
