@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from .explain import document_rows
 from .model import Removal, Repair, Result
 
-__all__ = ["Audit", "Entry", "Sample", "Sampler", "SiteStats", "entry", "site_of"]
+__all__ = ["Audit", "Change", "Entry", "Line", "Sample", "Sampler", "SiteStats", "entry", "site_of"]
 
 #: Bins of the share-removed histogram: "0" alone, then tenths (0-10 % ... 90-100 %].
 HIST_BINS = 11
@@ -36,6 +36,13 @@ OTHER_SITES = "(other sites)"
 #: How many heavily cut documents and errors the report names (all are counted).
 MAX_LISTED = 200
 NO_SITE = "(no site)"
+
+
+#: A removed line as (text, reason, rule, line) and a repair as (before, after, rule, count):
+#: plain tuples, because every document's entry is pickled to the main process and tuples
+#: pickle four times faster than the model's dataclasses.
+Line = tuple[str, str, str, int]
+Change = tuple[str, str, str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +58,8 @@ class Entry:
     label: str
     site: str
     text: str
-    removed: tuple[Removal, ...]
-    repairs: tuple[Repair, ...]
+    removed: tuple[Line, ...]
+    repairs: tuple[Change, ...]
     layout: tuple[int, ...] | None = None
 
     @property
@@ -61,7 +68,7 @@ class Entry:
 
     @property
     def removed_chars(self) -> int:
-        return sum(len(r.text) for r in self.removed)
+        return sum(len(r[0]) for r in self.removed)
 
     @property
     def share(self) -> float:
@@ -71,17 +78,19 @@ class Entry:
         return gone / total if total else 0.0
 
     def result(self) -> Result:
-        return Result(self.text, list(self.removed), list(self.repairs))
+        return Result(self.text, [Removal(*r) for r in self.removed], [Repair(*r) for r in self.repairs])
 
     def rows(self) -> tuple[list[tuple[str, Removal | None]], bool]:
         """The document's lines in order, each with its removal or None, and whether the
         positions are exact."""
         if self.layout is None:
             return document_rows(self.result(), None)
-        kept = iter(self.text.split("\n") if self.text else [])
-        return [
-            (next(kept), None) if k < 0 else (self.removed[k].text, self.removed[k]) for k in self.layout
-        ], True
+        lines = self.text.split("\n") if self.text else []
+        if not self.layout:  # nothing removed
+            return [(line, None) for line in lines], True
+        kept = iter(lines)
+        gone = self.result().removed
+        return [(next(kept), None) if k < 0 else (gone[k].text, gone[k]) for k in self.layout], True
 
 
 def site_of(site: str | None, url: str | None, meta_url: Any = None) -> str:
@@ -106,26 +115,49 @@ def entry(label: str, content: Any, kind: str, result: Result, site: str | None,
         label=label,
         site=site_of(site, url, result.metadata.get("url")),
         text=result.text,
-        removed=tuple(result.removed),
-        repairs=tuple(result.repairs),
+        removed=tuple((r.text, r.reason, r.rule, r.line) for r in result.removed),
+        repairs=tuple((r.before, r.after, r.rule, r.count) for r in result.repairs),
         layout=layout(result, content) if kind == "text" and isinstance(content, str) else None,
     )
 
 
 def layout(result: Result, source: str) -> tuple[int, ...] | None:
-    """Where each removed line sits among the kept ones (see Entry), from the text input.
-    Removal.line indexes the repaired text: that is the input itself when nothing was
-    repaired (every change is a Repair), so the repair stage runs again only for the
-    few documents it changed."""
-    if result.repairs:
+    """Where each removed line sits among the kept ones (see Entry), from the text input;
+    the placement of explain.document_rows without building the rows (this runs for every
+    document of a report, not only the sampled ones).
+
+    Removal.line indexes the repaired text, which has the input's lines unless a repair
+    split or emptied one (a lone "\\r", a line of invisible characters): the lines then
+    fail to add up, and only then does the repair stage run again to place them."""
+    if not result.removed:
+        return ()
+    kept = result.text.count("\n") + 1 if result.text else 0
+    found = _layout(result.removed, kept, source)
+    if found is None and result.repairs:
         from .fix import repair_text
 
-        source = repair_text(source)[0]
-    rows, exact = document_rows(result, source)
-    if not exact:
+        found = _layout(result.removed, kept, repair_text(source)[0])
+    return found
+
+
+def _layout(removed: list[Removal], kept: int, text: str) -> tuple[int, ...] | None:
+    by_line: dict[int, list[int]] = {}
+    for k, r in enumerate(removed):
+        by_line.setdefault(r.line, []).append(k)
+    out: list[int] = []
+    n = 0
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        ks = by_line.get(i)
+        if ks is not None:
+            out += ks
+        elif line.strip():
+            out.append(-1)
+            n += 1
+    if n != kept:
         return None
-    index = {id(r): k for k, r in enumerate(result.removed)}
-    return tuple(-1 if r is None else index[id(r)] for _, r in rows)
+    out += [k for i in sorted(by_line) if i >= len(lines) for k in by_line[i]]
+    return tuple(out)
 
 
 def hist_bin(share: float) -> int:
@@ -175,22 +207,22 @@ class Audit:
         self.kept_chars += e.kept_chars
         reasons: Counter[str] = Counter()
         rules: Counter[str] = Counter()
-        for r in e.removed:
-            n = len(r.text)
-            reasons[r.reason] += n
-            rules[r.rule] += n
-            slot = self.by_rule.get(r.rule)
+        for text, reason, rule, _ in e.removed:
+            n = len(text)
+            reasons[reason] += n
+            rules[rule] += n
+            slot = self.by_rule.get(rule)
             if slot is None:
-                self.by_rule[r.rule] = [r.reason, 1, n]
+                self.by_rule[rule] = [reason, 1, n]
             else:
                 slot[1] += 1
                 slot[2] += n
         gone = sum(reasons.values())
         self.removed_chars += gone
         self.by_reason.update(reasons)
-        for rep in e.repairs:
-            self.repairs[rep.rule] += rep.count
-            self.repair_examples.setdefault(rep.rule, (rep.before, rep.after))
+        for before, after, rule, count in e.repairs:
+            self.repairs[rule] += count
+            self.repair_examples.setdefault(rule, (before, after))
         share = e.share
         self.hist[hist_bin(share)] += 1
         self._site(e.site, e.kept_chars, gone, rules)

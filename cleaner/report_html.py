@@ -212,7 +212,7 @@ _WHY = {"most": "most changed", "least": "least changed", "random": "random pick
 def _document(s: Sample, anchor: str, heavy: bool) -> str:
     e = s.entry
     rows, exact = e.rows()
-    reasons = sorted({r.reason for r in e.removed})
+    reasons = sorted({r[1] for r in e.removed})
     lines: list[str] = []
     chars = 0
     for text, removal in rows:
@@ -235,7 +235,8 @@ def _document(s: Sample, anchor: str, heavy: bool) -> str:
     if not exact and e.removed:
         lines.append('<p class="note">Positions of removed lines are approximate (HTML input).</p>')
     reps = "".join(
-        f"<li>{_repair_pair(r.before, r.after)} <code>{_e(r.rule)}</code> ×{r.count}</li>" for r in e.repairs
+        f"<li>{_repair_pair(before, after)} <code>{_e(rule)}</code> ×{count}</li>"
+        for before, after, rule, count in e.repairs
     )
     badges = "".join(_reason_tag(r) for r in reasons)
     flag = ' <span class="flag">over threshold</span>' if heavy else ""
@@ -254,7 +255,7 @@ def _document(s: Sample, anchor: str, heavy: bool) -> str:
 def _sample(a: Audit, samples: Sequence[Sample], anchors: dict[str, str]) -> str:
     heavy = sorted((s for s in samples if s.entry.share > a.threshold), key=lambda s: -s.entry.share)
     rest = sorted((s for s in samples if s.entry.share <= a.threshold), key=lambda s: -s.entry.share)
-    reasons = sorted({r.reason for s in samples for r in s.entry.removed})
+    reasons = sorted({r[1] for s in samples for r in s.entry.removed})
     options = "".join(f'<option value="{_e(r)}">{_e(r)}</option>' for r in reasons)
     controls = (
         '<div class="controls"><label>Reason <select id="reason"><option value="">all</option>'

@@ -9,14 +9,14 @@ import pytest
 from cleaner import audit
 from cleaner.audit import NO_SITE, OTHER_SITES, Audit, Entry, Sampler, entry, hist_bin, site_of
 from cleaner.explain import document_rows
-from cleaner.model import Removal, Repair, Result
+from cleaner.model import Removal, Result
 from cleaner.pipeline import Cleaner
 
 
 def make(label: str, kept: int, removed: dict[str, int] | None = None, site: str = "a.com") -> Entry:
     """An entry with `kept` characters kept and, per rule "reason.x", that many removed."""
     gone = tuple(
-        Removal("x" * n, rule.split(".")[0], rule, i) for i, (rule, n) in enumerate((removed or {}).items())
+        ("x" * n, rule.split(".")[0], rule, i) for i, (rule, n) in enumerate((removed or {}).items())
     )
     return Entry(label, site, "k" * kept, gone, ())
 
@@ -93,7 +93,7 @@ def test_audit_totals_per_reason_rule_repair_and_site() -> None:
     a = Audit(threshold=0.5)
     a.add(make("1", 90, {"promo.app": 10}, site="a.com"))
     a.add(make("2", 20, {"promo.app": 50, "share.bar": 30}, site="b.com"))
-    rep = Entry("3", "a.com", "text", (), (Repair("β", "—", "lossy", 3), Repair("\u200b", "", "invisible")))
+    rep = Entry("3", "a.com", "text", (), (("β", "—", "lossy", 3), ("\u200b", "", "invisible", 1)))
     a.add(rep)
     a.add_error("bad.jsonl:4", "not JSON")
 

@@ -11,7 +11,6 @@ from bs4 import BeautifulSoup, Tag
 
 from cleaner import cli
 from cleaner.audit import Audit, Entry, Sample
-from cleaner.model import Removal, Repair
 from cleaner.pipeline import Cleaner
 from cleaner.report_html import MAX_LINES, render
 
@@ -139,8 +138,8 @@ def test_report_usage_errors(tmp_path: Path) -> None:
 
 
 def entry(label: str, kept: int, gone: int, reason: str = "promo") -> Entry:
-    removed = (Removal("x" * gone, reason, f"{reason}.rule", 1),) if gone else ()
-    return Entry(label, "s.org", "k" * kept, removed, (Repair("Ã©", "é", "mojibake", 2),))
+    removed = (("x" * gone, reason, f"{reason}.rule", 1),) if gone else ()
+    return Entry(label, "s.org", "k" * kept, removed, (("Ã©", "é", "mojibake", 2),))
 
 
 def test_heavily_cut_documents_come_first() -> None:
