@@ -3,10 +3,11 @@
 A report has to work on a corpus of any size, so nothing here keeps a record per
 document: `Audit` adds each document into fixed-size counters (per reason, per rule, per
 site, a histogram of the share removed), and `Sampler` keeps at most a few dozen whole
-documents. The sample is a bottom-k sample on a seeded hash of each document's label,
-so it is uniform, reproducible, and independent of the input order and of the cleaner's
-settings: two reports of the same corpus before and after a rule change show the same
-documents. The most and least changed documents join it, because those are where a
+documents. The sample is a bottom-k sample on a seeded hash of each document's id (its
+label where it has none), so it is uniform, reproducible, and independent of the input
+order, the input's path and the cleaner's settings: two reports of the same corpus before
+and after a rule change show the same documents. The most and least changed documents
+join it, because those are where a
 cleaner most likely erred (or did nothing).
 
 Workers build an `Entry` per document (`entry`); the main process feeds entries and
@@ -61,6 +62,7 @@ class Entry:
     removed: tuple[Line, ...]
     repairs: tuple[Change, ...]
     layout: tuple[int, ...] | None = None
+    key: str = ""  # what the sample hashes: the record's own id if it has one, else the label
 
     @property
     def kept_chars(self) -> int:
@@ -109,9 +111,20 @@ def site_of(site: str | None, url: str | None, meta_url: Any = None) -> str:
     return NO_SITE
 
 
-def entry(label: str, content: Any, kind: str, result: Result, site: str | None, url: str | None) -> Entry:
-    """The worker's summary of one document. `kind` is what was cleaned ("text" or "html")."""
+def entry(
+    label: str,
+    content: Any,
+    kind: str,
+    result: Result,
+    site: str | None,
+    url: str | None,
+    key: str | None = None,
+) -> Entry:
+    """The worker's summary of one document. `kind` is what was cleaned ("text" or "html");
+    `key` the record's own id, when it has one (the sample then does not depend on where
+    the record is read from)."""
     return Entry(
+        key=key or label,
         label=label,
         site=site_of(site, url, result.metadata.get("url")),
         text=result.text,
@@ -294,7 +307,7 @@ class Sampler:
         if not self.n:
             return
         self._order += 1
-        key, share, order = _key(self.seed, e.label), e.share, self._order
+        key, share, order = _key(self.seed, e.key or e.label), e.share, self._order
         _bounded(self._random, (-key, order, e), self.n)
         if self.extremes:
             _bounded(self._most, (share, -key, order, e), self.extremes)

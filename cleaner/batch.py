@@ -204,7 +204,8 @@ def _clean_unit(out: str, unit: Unit | ReadError, state: tuple[Cleaner, Job]) ->
     if job.report:
         if kind == "auto":
             kind = "html" if looks_like_html(item.content) else "text"
-        report = audit.entry(item.label, item.content, kind, result, item.site, item.url)
+        key = item.id if item.explicit_id else None
+        report = audit.entry(item.label, item.content, kind, result, item.site, item.url, key)
         return ("ok", payload, side, stats, report)
     return ("ok", payload, side, stats)
 

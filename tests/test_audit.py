@@ -158,6 +158,23 @@ def test_sample_is_reproducible_and_independent_of_input_order() -> None:
     assert set(labels(Sampler(25, seed=4), docs)) != set(first)
 
 
+def test_sample_follows_record_ids_not_where_they_are_read_from() -> None:
+    here = [Entry(f"a.jsonl:{i} [r{i}]", "s", "t", (), (), key=f"r{i}") for i in range(200)]
+    there = [Entry(f"x/b.jsonl:{i + 1} [r{i}]", "s", "t", (), (), key=f"r{i}") for i in range(200)]
+    unkeyed = [Entry(f"a.jsonl:{i} [r{i}]", "s", "t", (), ()) for i in range(200)]
+    assert sorted(labels(Sampler(10), here)) != sorted(labels(Sampler(10), there))  # labels differ...
+    keys = [{s.entry.key for s in sampler.sample()} for sampler in map(filled, (here, there))]
+    assert keys[0] == keys[1]  # ...the records are the same
+    assert {s.entry.label for s in filled(unkeyed).sample()} != {f"a.jsonl:{k[1:]} [{k}]" for k in keys[0]}
+
+
+def filled(docs: list[Entry]) -> Sampler:
+    sampler = Sampler(10)
+    for e in docs:
+        sampler.add(e)
+    return sampler
+
+
 def test_sample_is_spread_over_the_input_not_its_start() -> None:
     docs = corpus(1000)
     picked = labels(Sampler(50, seed=0, extremes=0), docs)
