@@ -7,8 +7,7 @@ documents. The sample is a bottom-k sample on a seeded hash of each document's i
 label where it has none), so it is uniform, reproducible, and independent of the input
 order, the input's path and the cleaner's settings: two reports of the same corpus before
 and after a rule change show the same documents. The most and least changed documents
-join it, because those are where a
-cleaner most likely erred (or did nothing).
+join it, because those are where a cleaner most likely erred (or did nothing).
 
 Workers build an `Entry` per document (`entry`); the main process feeds entries and
 error records to `Audit.add` / `Audit.add_error` in input order.
@@ -63,21 +62,20 @@ class Entry:
     repairs: tuple[Change, ...]
     layout: tuple[int, ...] | None = None
     key: str = ""  # what the sample hashes: the record's own id if it has one, else the label
+    # computed once, in the worker: the main process reads them for every document
+    removed_chars: int = field(init=False, repr=False, compare=False)
+    share: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        gone = sum(len(r[0]) for r in self.removed)
+        total = gone + len(self.text)
+        object.__setattr__(self, "removed_chars", gone)
+        # the share of the document's text (kept + removed lines) that was removed
+        object.__setattr__(self, "share", gone / total if total else 0.0)
 
     @property
     def kept_chars(self) -> int:
         return len(self.text)
-
-    @property
-    def removed_chars(self) -> int:
-        return sum(len(r[0]) for r in self.removed)
-
-    @property
-    def share(self) -> float:
-        """The share of the document's text (kept + removed lines) that was removed."""
-        gone = self.removed_chars
-        total = gone + self.kept_chars
-        return gone / total if total else 0.0
 
     def result(self) -> Result:
         return Result(self.text, [Removal(*r) for r in self.removed], [Repair(*r) for r in self.repairs])
@@ -218,19 +216,19 @@ class Audit:
     def add(self, e: Entry) -> None:
         self.docs += 1
         self.kept_chars += e.kept_chars
-        reasons: Counter[str] = Counter()
-        rules: Counter[str] = Counter()
+        reasons: dict[str, int] = {}
+        rules: dict[str, int] = {}
         for text, reason, rule, _ in e.removed:
             n = len(text)
-            reasons[reason] += n
-            rules[rule] += n
+            reasons[reason] = reasons.get(reason, 0) + n
+            rules[rule] = rules.get(rule, 0) + n
             slot = self.by_rule.get(rule)
             if slot is None:
                 self.by_rule[rule] = [reason, 1, n]
             else:
                 slot[1] += 1
                 slot[2] += n
-        gone = sum(reasons.values())
+        gone = e.removed_chars
         self.removed_chars += gone
         self.by_reason.update(reasons)
         for before, after, rule, count in e.repairs:
@@ -241,14 +239,14 @@ class Audit:
         self._site(e.site, e.kept_chars, gone, rules)
         if share > self.threshold:
             self.heavy += 1
-            top = reasons.most_common(1)[0][0] if reasons else ""
+            top = max(reasons, key=reasons.__getitem__) if reasons else ""
             item = (share, -self.docs, e.label, e.site, top)
             if len(self.heavy_list) < MAX_LISTED:
                 heapq.heappush(self.heavy_list, item)
             else:
                 heapq.heappushpop(self.heavy_list, item)
 
-    def _site(self, site: str, kept: int, removed: int, rules: Counter[str]) -> None:
+    def _site(self, site: str, kept: int, removed: int, rules: dict[str, int]) -> None:
         stats = self.sites.get(site)
         if stats is None:
             if len(self.sites) >= MAX_SITES:
