@@ -36,6 +36,7 @@ MAX_LINES = 600
 MAX_CHARS = 200_000
 TOP_SITES = 100
 TOP_RULES = 60
+FOLD = 15  # rows of a table shown before "N more"
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 
 
@@ -129,10 +130,19 @@ def _charts(a: Audit) -> str:
     )
 
 
-def _table(head: Iterable[str], rows: Iterable[Iterable[str]], cls: str = "") -> str:
-    th = "".join(f"<th>{_e(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f'<table class="{cls}"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
+def _table(head: Iterable[str], rows: Sequence[Iterable[str]], cls: str = "", fold: int = FOLD) -> str:
+    """A table; past `fold` rows the rest waits behind a <details> (no script needed)."""
+    th = "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead>"
+
+    def body(part: Sequence[Iterable[str]]) -> str:
+        trs = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in part)
+        return f'<table class="{cls}">{th}<tbody>{trs}</tbody></table>'
+
+    if len(rows) <= fold + 2:
+        return body(rows)
+    return (
+        f"{body(rows[:fold])}<details><summary>{len(rows) - fold} more</summary>{body(rows[fold:])}</details>"
+    )
 
 
 def _meter(share: float, colour: str = "#2471a3") -> str:
@@ -175,9 +185,11 @@ def _sites(a: Audit) -> str:
     for site, s in ranked[:TOP_SITES]:
         rules = ", ".join(f"<code>{_e(r)}</code> {n:,}" for r, n in s.rules.most_common(3))
         rows.append([_e(site), f"{s.docs:,}", f"{_pct(s.share)} {_meter(s.share)}", rules or "—"])
-    more = f"<p>Showing the {TOP_SITES} sites with most documents of {len(ranked):,}.</p>" if len(
-        ranked
-    ) > TOP_SITES else ""  # fmt: skip
+    more = (
+        f"<p>The {TOP_SITES} sites with most documents, of {len(ranked):,}:</p>"
+        if len(ranked) > TOP_SITES
+        else ""
+    )
     head = ("site", "documents", "share removed", "top rules (characters)")
     return f'<section id="sites"><h2>Sites</h2>{more}{_table(head, rows, "sites")}</section>'
 
