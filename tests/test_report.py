@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from cleaner import cli
+from cleaner import cli, report
 from cleaner.audit import Audit, Entry, Sample
 from cleaner.pipeline import Cleaner
 from cleaner.report_html import MAX_LINES, render
@@ -169,3 +176,69 @@ def test_long_documents_are_cut_and_partial_runs_say_so() -> None:
     assert re.search(rf"{MAX_LINES} more lines not shown", soup.select_one(".lines p.cut").get_text())
     assert "interrupted" in soup.select_one(".partial").get_text()
     assert_self_contained(html)
+
+
+def test_interrupted_report_is_written_and_marked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = report.batch.run_batches
+
+    def interrupted(planned: Any, job: Any, workers: int, handle: Any, should_stop: Any) -> bool:
+        # the first batch is cleaned, then Ctrl-C arrives
+        first = itertools.islice(planned, 2)
+        real(iter(list(first)), job, workers, handle, lambda: False)
+        os.kill(os.getpid(), signal.SIGINT)
+        assert should_stop()
+        return False
+
+    monkeypatch.setattr(report.batch, "run_batches", interrupted)
+    out = tmp_path / "r.html"
+    assert cli.main(["report", str(SEEDS), "-o", str(out), "-w", "1", "-q"]) == 130
+    soup = page(out)
+    assert "interrupted" in soup.select_one(".partial").get_text()
+    assert card(soup, "documents") == "1" and len(docs(soup)) == 1
+
+
+def test_report_from_stdin_jsonl() -> None:
+    body = "Officials met on Tuesday to discuss the new budget for the coming year.\nAlso read\n"
+    lines = [json.dumps({"id": f"r{i}", "text": body, "site": "example"}) for i in range(3)]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "r.html"
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cleaner",
+                "report",
+                "-",
+                "--stdin-format",
+                "jsonl",
+                "-o",
+                str(out),
+                "-w",
+                "1",
+            ],
+            input="\n".join(lines) + "\n",
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        assert done.returncode == 0, done.stderr
+        soup = page(out)
+    assert card(soup, "documents") == "3"
+    assert [row.td.get_text() for row in soup.select("table.sites tbody tr") if row.td] == ["example"]
+    assert {p.s.get_text() for p in soup.select(".lines p.r") if p.s} == {"Also read"}
+
+
+def test_clean_report_counts_bad_records(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "d.jsonl"
+    good = json.dumps({"id": "ok", "text": "A line of article text that stays in the output."})
+    src.write_text(good + "\n{broken\n", encoding="utf-8")
+    out, rep = tmp_path / "out.jsonl", tmp_path / "r.html"
+    assert cli.main(["clean", str(src), "-o", str(out), "--report", str(rep), "-w", "1", "-q"]) == 1
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1
+    soup = page(rep)
+    assert card(soup, "documents") == "1" and card(soup, "errors") == "1"
+    assert f"{src}:2" in soup.select_one("#errors").get_text()
