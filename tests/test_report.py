@@ -242,3 +242,49 @@ def test_clean_report_counts_bad_records(tmp_path: Path, capsys: pytest.CaptureF
     soup = page(rep)
     assert card(soup, "documents") == "1" and card(soup, "errors") == "1"
     assert f"{src}:2" in soup.select_one("#errors").get_text()
+
+
+def _warc_record(url: str, i: int) -> bytes:
+    body = (
+        "<html><head><meta charset='utf-8'><title>T</title></head><body><article><p>The harbour "
+        f"council met on Monday evening to discuss the repairs to the old stone bridge number {i}.</p>"
+        "</article></body></html>"
+    ).encode()
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + body
+    head = (
+        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:0000-{i}>\r\n"
+        f"WARC-Target-URI: {url}\r\n"
+        "WARC-Date: 2024-01-01T00:00:00Z\r\nContent-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(http)}\r\n\r\n"
+    ).encode()
+    return head + http + b"\r\n\r\n"
+
+
+def test_every_batch_format(tmp_path: Path) -> None:
+    pytest.importorskip("fastwarc")
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    zstd = pytest.importorskip("zstandard")
+    import gzip
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.warc.gz").write_bytes(
+        b"".join(gzip.compress(_warc_record(f"https://w.example/{i}", i)) for i in range(3))
+    )
+    text = "Officials met on Tuesday to discuss the new budget for the coming year.\nAlso read\n"
+    pq.write_table(pa.Table.from_pylist([{"id": f"p{i}", "text": text} for i in range(2)]), src / "b.parquet")
+    lines = "".join(
+        json.dumps({"id": f"z{i}", "text": text, "url": "https://z.example/"}) + "\n" for i in range(2)
+    )
+    (src / "c.jsonl.zst").write_bytes(zstd.ZstdCompressor().compress(lines.encode()))
+    out = tmp_path / "r.html"
+    assert cli.main(["report", str(src), "-o", str(out), "-w", "1", "-q"]) == 0
+    soup = page(out)
+    assert card(soup, "documents") == "7" and len(docs(soup)) == 7
+    sites = {
+        row.td.get_text(): row.select("td")[1].get_text()
+        for row in soup.select("table.sites tbody tr")
+        if row.td
+    }
+    assert sites == {"w.example": "3", "z.example": "2", "(no site)": "2"}
