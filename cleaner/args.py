@@ -1,4 +1,4 @@
-"""The command line's options: `clean`, `learn` and `explain`, and the parsers of their values."""
+"""The command line's options: `clean`, `learn`, `explain` and `report`, and the parsers of their values."""
 
 from __future__ import annotations
 
@@ -147,6 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument(
         "-q", "--quiet", action="store_true", help="no summary at the end (errors still shown)"
     )
+    clean.add_argument(
+        "--report",
+        metavar="HTML",
+        help="also write an HTML audit report of this run (see `cleaner report`)",
+    )
+    _add_report_options(clean)
     _add_common(clean)
     clean.set_defaults(subparser=clean)
 
@@ -200,4 +206,58 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--profile", metavar="PROFILE", help="also mark the learned site boilerplate")
     _add_common(explain)
     explain.set_defaults(subparser=explain)
+
+    report = sub.add_parser(
+        "report",
+        help="write an HTML audit report: what was removed, why, where, and a sample",
+        description="Clean the inputs (writing no output) and write one self-contained HTML page: "
+        "totals, characters removed per reason and rule, repairs, the share removed per document, "
+        "sites, the most cut documents, errors, and a reproducible sample of whole documents with "
+        "every removed line marked.",
+    )
+    report.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory, or '-' for stdin")
+    report.add_argument(
+        "-o", "--output", dest="report", required=True, metavar="HTML", help="the page to write"
+    )
+    report.add_argument("--profile", metavar="PROFILE", help="also remove the learned site boilerplate")
+    _add_report_options(report)
+    _add_workers(report, "worker processes (default: the cores available)")
+    _add_timeout(report, "past it the document is an error record and the run goes on")
+    report.add_argument("-q", "--quiet", action="store_true", help="no summary line at the end")
+    _add_common(report)
+    report.set_defaults(subparser=report)
     return parser
+
+
+def _count(value: str) -> int:
+    n = int(value)
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be >= 0")
+    return n
+
+
+def _share(value: str) -> float:
+    n = float(value)
+    if not 0 <= n <= 1:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
+    return n
+
+
+def _add_report_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--sample",
+        type=_count,
+        default=50,
+        metavar="N",
+        help="documents shown whole in the report, the most and least changed among them (default: 50)",
+    )
+    p.add_argument(
+        "--seed", type=int, default=0, help="picks the sample; the same seed, the same documents (default: 0)"
+    )
+    p.add_argument(
+        "--threshold",
+        type=_share,
+        default=0.5,
+        metavar="SHARE",
+        help="documents that lost more than this share of their text are listed first (default: 0.5)",
+    )

@@ -28,11 +28,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from . import audit
 from .config import Config
 from .errors import CleanerError
 from .io import Fields, ReadError, Record, Source, Unit, unit_record
 from .model import Result
-from .pipeline import Cleaner
+from .pipeline import Cleaner, looks_like_html
 from .pool import DEFAULT_TIMEOUT, Limiter, Pool, RecordTimeout, unit_where
 from .writers import doc_text, json_line, jsonl_output, row_bytes, warc_output
 
@@ -41,7 +42,7 @@ __all__ = ["DEFAULT_TIMEOUT", "Job", "Outcome", "Stats", "clean_units", "default
 BATCH_BYTES = 512 * 1024
 BATCH_UNITS = 256
 
-#: ("ok", payload, removed-line or None, (chars in, chars removed by reason, repairs))
+#: ("ok", payload, removed-line or None, (chars in, chars removed by reason, repairs)[, audit.Entry])
 #: or ("err", {"where", "id", "error"}, label)
 Outcome = tuple[Any, ...]
 
@@ -65,6 +66,7 @@ class Job:
     side_removed: bool = False  # removals go to --removed, not into the records
     profile: str | None = None
     timeout: float | None = DEFAULT_TIMEOUT  # seconds one record may take (None: no limit)
+    report: bool = False  # outcomes also carry an audit.Entry (cleaner report, clean --report)
 
 
 @dataclass
@@ -125,6 +127,8 @@ def make_cleaner(job: Job) -> Cleaner:
 
 
 def _render(record: Record, result: Result, out: str, job: Job) -> Any:
+    if out == "none":  # `cleaner report`: nothing is written
+        return None
     if out == "parquet":
         return jsonl_output(record, result, job.fields, not job.side_removed)
     if out == "doc":
@@ -195,6 +199,12 @@ def _clean_unit(out: str, unit: Unit | ReadError, state: tuple[Cleaner, Job]) ->
             }
         )
     stats = (len(item.content), result.removed_chars(), sum(r.count for r in result.repairs))
+    if job.report:
+        if kind == "auto":
+            kind = "html" if looks_like_html(item.content) else "text"
+        key = item.id if item.explicit_id else None
+        report = audit.entry(item.label, item.content, kind, result, item.site, item.url, key)
+        return ("ok", payload, side, stats, report)
     return ("ok", payload, side, stats)
 
 

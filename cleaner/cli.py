@@ -1,4 +1,5 @@
-"""The `cleaner` command: `clean` for batches, `learn` for site profiles, `explain` for one document.
+"""The `cleaner` command: `clean` for batches, `learn` for site profiles, `explain` for one document,
+`report` for an HTML audit of a run.
 
 Exit codes: 0 ok, 1 some records failed (each reported on stderr as
 `cleaner: <record>: <message>`, and as a JSON line to --errors FILE), 2 usage error,
@@ -15,7 +16,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from .args import build_parser
 from .batch import Job, default_workers
@@ -27,6 +28,9 @@ from .model import Result
 from .pipeline import Cleaner, looks_like_html
 from .runner import CleanRun, RunOptions
 from .target import Refused
+
+if TYPE_CHECKING:
+    from .report import ReportOptions
 
 PROG = "cleaner"
 
@@ -102,10 +106,44 @@ def cmd_clean(args: argparse.Namespace, config: Config) -> int:
     )
     sys.stdout.flush()
     try:
-        run = CleanRun(opts, sys.stdout.buffer, sys.stderr)
+        if args.report:
+            from .report import ReportingRun
+
+            run: CleanRun = ReportingRun(opts, sys.stdout.buffer, sys.stderr, _report_options(args))
+        else:
+            run = CleanRun(opts, sys.stdout.buffer, sys.stderr)
     except Refused as exc:
         args.subparser.error(str(exc))
     return run.execute()
+
+
+def _report_options(args: argparse.Namespace) -> ReportOptions:
+    from .report import ReportOptions
+
+    settings = {"inputs": " ".join(args.inputs), "mode": args.mode, "kind": args.kind}
+    if args.html_fast:
+        settings["html"] = "fast"
+    if getattr(args, "profile", None):
+        settings["profile"] = args.profile
+    settings.update(sample=str(args.sample), seed=str(args.seed), threshold=str(args.threshold))
+    return ReportOptions(args.report, args.sample, args.seed, args.threshold, settings=settings)
+
+
+def cmd_report(args: argparse.Namespace, config: Config) -> int:
+    from .report import run_report
+
+    job = Job(
+        config=config,
+        fields=_fields(args),
+        prefer="html" if args.kind == "html" else "text",
+        kind=args.kind,
+        profile=os.path.abspath(args.profile) if args.profile else None,
+        timeout=args.timeout or None,
+    )
+    workers = args.workers or default_workers()
+    return run_report(
+        args.inputs, job, workers, _report_options(args), sys.stderr, args.quiet, args.stdin_format
+    )
 
 
 def cmd_learn(args: argparse.Namespace, config: Config, stdout: IO[str]) -> int:
@@ -226,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             profile = Profile.load(args.profile)
         except ValueError as exc:
             parser.error(str(exc))
-    for flag in ("errors", "removed"):
+    for flag in ("errors", "removed", "report"):
         path = getattr(args, flag, None)
         if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
             parser.error(f"cannot write --{flag} {path}: no such directory")
@@ -236,6 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_clean(args, config)
         if args.command == "learn":
             return cmd_learn(args, config, stdout)
+        if args.command == "report":
+            return cmd_report(args, config)
         return cmd_explain(args, Cleaner(config, profile=profile), stdout)
     except BrokenPipeError:
         # `cleaner clean big/ | head`: the reader left; stop quietly, as Unix tools do.
