@@ -40,8 +40,10 @@ NO_SITE = "(no site)"
 
 #: A removed line as (text, reason, rule, line) and a repair as (before, after, rule, count):
 #: plain tuples, because every document's entry is pickled to the main process and tuples
-#: pickle four times faster than the model's dataclasses.
-Line = tuple[str, str, str, int]
+#: pickle four times faster than the model's dataclasses. A removal by the learned scorer
+#: (rule model.*) adds its score and evidence, (text, reason, rule, line, score, evidence);
+#: only those, so a rules-only run sends no more than before.
+Line = tuple[str, str, str, int] | tuple[str, str, str, int, float, tuple[str, ...]]
 Change = tuple[str, str, str, int]
 
 
@@ -126,7 +128,12 @@ def entry(
         label=label,
         site=site_of(site, url, result.metadata.get("url")),
         text=result.text,
-        removed=tuple((r.text, r.reason, r.rule, r.line) for r in result.removed),
+        removed=tuple(
+            (r.text, r.reason, r.rule, r.line)
+            if r.score is None
+            else (r.text, r.reason, r.rule, r.line, r.score, r.evidence)
+            for r in result.removed
+        ),
         repairs=tuple((r.before, r.after, r.rule, r.count) for r in result.repairs),
         layout=layout(result, content) if kind == "text" and isinstance(content, str) else None,
     )
@@ -218,8 +225,9 @@ class Audit:
         self.kept_chars += e.kept_chars
         reasons: dict[str, int] = {}
         rules: dict[str, int] = {}
-        for text, reason, rule, _ in e.removed:
-            n = len(text)
+        for r in e.removed:
+            reason, rule = r[1], r[2]
+            n = len(r[0])
             reasons[reason] = reasons.get(reason, 0) + n
             rules[rule] = rules.get(rule, 0) + n
             slot = self.by_rule.get(rule)

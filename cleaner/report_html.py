@@ -14,7 +14,7 @@ from html import escape
 from importlib import resources
 
 from .audit import HIST_BINS, Audit, Sample
-from .model import REASONS
+from .model import REASONS, Removal
 
 __all__ = ["render", "REASON_COLOURS"]
 
@@ -37,6 +37,7 @@ MAX_CHARS = 200_000
 TOP_SITES = 100
 TOP_RULES = 60
 FOLD = 15  # rows of a table shown before "N more"
+SCORER_RULES = "model."  # the learned scorer's rule ids (score.remove)
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 
 
@@ -113,10 +114,18 @@ def _totals(a: Audit) -> str:
         ("characters of text", f"{a.kept_chars + a.removed_chars:,}"),
         ("characters removed", f"{a.removed_chars:,} ({_pct(a.share)})"),
         ("repairs", f"{sum(a.repairs.values()):,}"),
+        *_scorer_card(a),
         (f"documents over {_pct(a.threshold)} removed", f"{a.heavy:,}"),
     ]
     body = "".join(f'<div class="card"><b>{v}</b><span>{_e(k)}</span></div>' for k, v in cards)
     return f'<section id="totals"><h2>Totals</h2><div class="cards">{body}</div></section>'
+
+
+def _scorer_card(a: Audit) -> list[tuple[str, str]]:
+    """Lines the learned scorer removed (rules model.*, each also in the rules table), when
+    it removed any: how much of a run rests on a probability rather than a rule."""
+    lines = sum(slot[1] for rule, slot in a.by_rule.items() if rule.startswith(SCORER_RULES))
+    return [("lines removed by the scorer", f"{lines:,}")] if lines else []
 
 
 def _charts(a: Audit) -> str:
@@ -218,6 +227,15 @@ def _errors(a: Audit) -> str:
     return f'<section id="errors">{head}<ul class="errors">{items}</ul>{more}</section>'
 
 
+def _score_note(removal: Removal) -> str:
+    """For a removal by the learned scorer: its probability of article text and the features
+    that pushed it out, as `cleaner explain` shows them; "" for a rule's removal."""
+    if removal.score is None:
+        return ""
+    evidence = f" · evidence: {', '.join(removal.evidence)}" if removal.evidence else ""
+    return f" · p={removal.score:.2f}{evidence}"
+
+
 _WHY = {"most": "most changed", "least": "least changed", "random": "random pick"}
 
 
@@ -237,11 +255,13 @@ def _document(s: Sample, anchor: str, heavy: bool) -> str:
         else:
             shown = text if text.strip() else repr(text)
             hover = (
-                f"removed: {removal.reason} · rule {removal.rule} · {len(text)} chars"
+                f"removed: {removal.reason} · rule {removal.rule}{_score_note(removal)} · {len(text)} chars"
                 f" · line {removal.line + 1}"
             )
+            score = "" if removal.score is None else f' data-score="{removal.score:.3f}"'
             lines.append(
-                f'<p class="r" data-reason="{_e(removal.reason)}" style="--c:{_colour(removal.reason)}" '
+                f'<p class="r" data-reason="{_e(removal.reason)}"{score} '
+                f'style="--c:{_colour(removal.reason)}" '
                 f'title="{_e(hover)}"><span class="why">{_e(removal.reason)}</span><s>{_e(shown)}</s></p>'
             )
     if not exact and e.removed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 
 import pytest
@@ -80,6 +81,28 @@ def test_entry_layout_goes_through_the_repaired_text() -> None:
         "Also read",
         "Repairs will start in spring, officials said on Tuesday.",
     ]
+
+
+def test_model_removals_carry_score_and_evidence_through_the_entry() -> None:
+    source = "Body one.\nSubscribe now\nBody two.\nAlso read"
+    evidence = ("w=subscribe (-0.90)", "short (-0.40)")
+    removed = [
+        Removal("Subscribe now", "promo", "model.promo", 1, 0.031, evidence),
+        Removal("Also read", "recirculation", "en.recirc.exact", 3),
+    ]
+    result = Result("Body one.\nBody two.", removed, [])
+    e = pickle.loads(pickle.dumps(entry("f.txt", source, "text", result, None, None)))
+    # a rule's removal stays a 4-tuple (as cheap to send as before); a model removal adds two fields
+    assert e.removed == (
+        ("Subscribe now", "promo", "model.promo", 1, 0.031, evidence),
+        ("Also read", "recirculation", "en.recirc.exact", 3),
+    )
+    assert e.result().removed == removed  # score and evidence come back, None and () for rules
+    assert [r for _, r in e.rows()[0] if r] == removed
+    a = Audit()
+    a.add(e)
+    assert a.by_rule == {"model.promo": ["promo", 1, 13], "en.recirc.exact": ["recirculation", 1, 9]}
+    assert a.by_reason == {"promo": 13, "recirculation": 9} and a.removed_chars == 22
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from cleaner import cli, report
+from cleaner import audit, cli, report
 from cleaner.audit import Audit, Entry, Sample
+from cleaner.model import Removal, Result
 from cleaner.pipeline import Cleaner
 from cleaner.report_html import MAX_LINES, render
 
@@ -164,6 +165,38 @@ def test_heavily_cut_documents_come_first() -> None:
     assert heavy_rows == ["heavier", "heavy"]
     assert soup.select_one("#heavy a[href]")["href"] == "#" + docs(soup)[0]["id"]
     assert soup.select(".repairs .before")[0].get_text() == repr("Ã©")
+
+
+def test_model_removals_show_their_score_and_evidence_on_hover() -> None:
+    evidence = ("w=subscribe (-0.90)", "short (-0.40)")
+    removed = [
+        Removal("Subscribe now", "promo", "model.promo", 1, 0.031, evidence),
+        Removal("Also read", "recirculation", "en.recirc.exact", 3),
+    ]
+    result = Result("Body one.\nBody two.", removed, [])
+    e = audit.entry("f.txt", "Body one.\nSubscribe now\nBody two.\nAlso read", "text", result, None, None)
+    a = Audit()
+    a.add(e)
+    soup = BeautifulSoup(render(a, [Sample(e, "random", 0)]), "html.parser")
+    model, rule = soup.select(".lines p.r")
+    assert model["title"] == (
+        "removed: promo · rule model.promo · p=0.03 · evidence: w=subscribe (-0.90), short (-0.40)"
+        " · 13 chars · line 2"
+    )
+    assert model["data-score"] == "0.031"
+    assert rule["title"] == "removed: recirculation · rule en.recirc.exact · 9 chars · line 4"
+    assert not rule.has_attr("data-score")
+    assert card(soup, "lines removed by the scorer") == "1"
+    rules = {row.td.get_text(): row.select("td")[2].get_text() for row in soup.select("table.rules tbody tr")}
+    assert rules == {"model.promo": "1", "en.recirc.exact": "1"}
+
+
+def test_no_scorer_card_without_model_removals() -> None:
+    a = Audit()
+    a.add(entry("d", 50, 10))
+    soup = BeautifulSoup(render(a, []), "html.parser")
+    with pytest.raises(AssertionError, match="no card"):
+        card(soup, "lines removed by the scorer")
 
 
 def test_long_documents_are_cut_and_partial_runs_say_so() -> None:
