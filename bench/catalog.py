@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", default="val", choices=("val", "train", "all"))
     ap.add_argument("--baseline", choices=("identity", "c4_lines"), help="score a baseline instead")
     ap.add_argument("--show", type=int, default=0, help="print the wrong lines of N documents")
+    ap.add_argument("--no-scorer", action="store_true", help="the cleaner with its rules only")
     args = ap.parse_args(argv)
     with lzma.open(DATASETS / "dev-catalog.jsonl.xz", "rt", encoding="utf-8") as fh:
         docs = [json.loads(line) for line in fh if line.strip()]
@@ -35,7 +36,15 @@ def main(argv: list[str] | None = None) -> int:
         cases = Path(tmp, "catalog.jsonl")
         cases.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
         cmd = [sys.executable, str(DATASETS / "score_catalog.py"), "--cases", str(cases)]
-        cmd += ["--baseline", args.baseline] if args.baseline else ["--python", sys.executable]
+        if args.baseline:
+            cmd += ["--baseline", args.baseline]
+        else:
+            import cleaner
+
+            c = cleaner.Cleaner(scorer=not args.no_scorer)
+            outputs = Path(tmp, "outputs.json")
+            outputs.write_text(json.dumps({d["id"]: c.clean(d["input"]).text for d in docs}), encoding="utf-8")
+            cmd += ["--outputs", str(outputs)]
         if args.show:
             cmd += ["--show", str(args.show)]
         print(f"dev-catalog, {args.split} sites: {len(docs)} documents", flush=True)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 
 from .config import Config
+from .features import main_region
 from .model import Block
 from .rules import RuleSet
 from .segment import TERMINAL_CHARS
@@ -34,6 +35,12 @@ BULLETS = "-–•*·"  # list item marks a kept tail line can start with
 # A list item that starts with a quantity or a number, then a word: "2 tsp cumin", "1/4 cup
 # sugar", "3. Stir well" (not a calendar row "1 2 3 4", nor a bare "2012").
 _COUNTED_ITEM = re.compile(r"(?<![\d/.,])\d[\d/.,]*\s*[^\W\d_]")
+HEADLINE_WORDS = (3, 24)  # words in a headline of a links zone (fewer: a name, a list item)
+_NOT_HEADLINE = re.compile(r"\d{1,3}[.)]\s|[Bb][Yy]\s")
+# a date with its year ("July 24, 2012", "24.07.2012") or a clock time: a dateline, not a teaser
+_DATELINE = re.compile(
+    r"\b[^\W\d_]+\.? \d{1,2}, (?:19|20)\d\d\b|\b\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d\b|\b\d{1,2}:\d\d\b"
+)
 QUESTION_WORDS = 14  # a question this short inside a links zone is a headline
 TAIL_SHARE = 0.5  # the tail rule stands down when what follows the body is this large
 MENU_RUN = 4  # this many menu-shaped lines in a row are a menu (context._menus) ...
@@ -187,12 +194,34 @@ def _menus(blocks: list[Block]) -> None:
 
 
 def _links_zone(blocks: list[Block], start: int) -> None:
-    for b in blocks[start + 1 :]:
+    """The headlines a marker announces, up to where running text resumes. Inside the article
+    (its main region, features.main_region, runs across the marker), lines no headline list holds (a list item of the
+    article's own, a byline or dateline, a name) stay: a marker in the middle of an article
+    takes its teasers, not the article's own short lines. Below the article, everything short
+    goes (a page's link lists hold names and dates too)."""
+    after = blocks[start + 1 :]
+    # inside the article (the main region runs across the marker): only headline-shaped lines go
+    kept = [b for b in blocks if not b.verdict]
+    lo, hi = main_region(kept)
+    before = sum(1 for b in blocks[:start] if not b.verdict)
+    inside = lo < before <= hi
+    for b in after:
         if b.verdict:
             continue  # a timestamp, a share count: the zone goes on
         if b.body and not _question_headline(b.text):
             return
+        if inside and not _headline(b.text):
+            continue
         b.verdict, b.rule, b.weak = "recirculation", "context.links-zone", True
+
+
+def _headline(text: str) -> bool:
+    """Shaped like another story's headline: a few words (HEADLINE_WORDS), not a numbered
+    list item, a byline ("By Jane Doe") or a dateline ("July 24, 2012 4:16 AM")."""
+    words = text.count(" ") + 1
+    if not HEADLINE_WORDS[0] <= words <= HEADLINE_WORDS[1]:
+        return False
+    return _NOT_HEADLINE.match(text) is None and _DATELINE.search(text) is None
 
 
 def _question_headline(text: str) -> bool:
