@@ -43,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
 
             c = cleaner.Cleaner(scorer=not args.no_scorer)
             outputs = Path(tmp, "outputs.json")
-            outputs.write_text(json.dumps({d["id"]: c.clean(d["input"]).text for d in docs}), encoding="utf-8")
+            cleaned = {d["id"]: c.clean(d["input"]).text for d in docs}
+            outputs.write_text(json.dumps(cleaned), encoding="utf-8")
             cmd += ["--outputs", str(outputs)]
         if args.show:
             cmd += ["--show", str(args.show)]

@@ -194,11 +194,13 @@ def _menus(blocks: list[Block]) -> None:
 
 
 def _links_zone(blocks: list[Block], start: int) -> None:
-    """The headlines a marker announces, up to where running text resumes. Inside the article
-    (its main region, features.main_region, runs across the marker), lines no headline list holds (a list item of the
-    article's own, a byline or dateline, a name) stay: a marker in the middle of an article
-    takes its teasers, not the article's own short lines. Below the article, everything short
-    goes (a page's link lists hold names and dates too)."""
+    """The headlines a marker announces, up to where running text resumes.
+
+    Inside the article (its main region, features.main_region, runs across the marker),
+    lines no headline list holds (a list item of the article's own, a byline or dateline, a
+    name) stay: a marker in the middle of an article takes its teasers, not the article's
+    own short lines. Below the article everything short goes (link lists hold names and
+    dates too)."""
     after = blocks[start + 1 :]
     # inside the article (the main region runs across the marker): only headline-shaped lines go
     kept = [b for b in blocks if not b.verdict]
