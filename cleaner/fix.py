@@ -15,24 +15,21 @@ from collections.abc import Callable
 from html.entities import html5 as html5_entities
 
 import ftfy
+from ftfy.badness import BADNESS_RE
 
+from . import lossy
 from .model import Repair
 
-# A UTF-8 lead byte read as Latin-1/cp1252 followed by a continuation byte read the same
-# way ("Ã¼", "â€™", "Â£"), or UTF-8 read as cp1251 ("вЂ™"): the signatures ftfy can undo.
-_CONT = "\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
-# One character class pair (no alternation: sre scans a class fast, an alternation slowly);
-# UTF-8 read as cp1251 ("вЂ™") has the same shape: "в" then "Ђ".
-# The first character is limited to the leads real mojibake starts with (Â Ã: Latin-1,
-# Ä Å: Latin Extended, Î Ï: Greek, Ð Ñ: Cyrillic, × Ø Ù: Hebrew/Arabic, â: punctuation,
-# ð: emoji) and leaves out letters clean German, French or Spanish text is full of (ä é ñ),
-# so the scan seldom stops: a twofold saving on non-ASCII text.
-_LEADS = "ÂÃÄÅÎÏÐÑ×ØÙâðв"
-_MOJIBAKE_GATE = re.compile(f"[{_LEADS}][{_CONT}Ђ]")
-# The gate per lead, for whole documents: `lead in text` is a memchr-speed scan and most
-# leads never occur, then a regex with a literal first character runs only for those that
-# do. (A class scan costs ~90 instructions a character in sre; this ~1.)
-_LEAD_GATES = tuple((lead, re.compile(f"{lead}[{_CONT}Ђ]")) for lead in _LEADS)
+# The gate in front of ftfy is ftfy's own detector: ftfy changes a line's encoding only
+# when `ftfy.badness.BADNESS_RE` matches in it (`is_bad`), so a line it cannot match is a
+# line ftfy would leave alone. The regex costs ~7 MB/s, so it runs on a few windows only:
+# every one of its matches holds two adjacent non-ASCII characters (four or more UTF-8 bytes
+# >= 0x80 in a row), a C1 control, an "Œ"/"œ", or "Ã"/"Â" before a space. The first is
+# found at memchr speed on the UTF-8 bytes (`translate` + `find`), the others with `in`.
+_HIGH = bytes(0 if i < 0x80 else 1 for i in range(256))
+_RUN = b"\x01\x01\x01\x01"
+_SINGLES = ("\u0152", "\u0153", "\u00c3 ", "\u00c2 ")
+_WINDOW = 32  # bytes each side of a run: a BADNESS_RE match is at most 7 characters
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, normalization=None)
 
@@ -45,19 +42,6 @@ _LOSSY_LATIN = [
     (re.compile(r"(?<=\s)â\"(?=\s)"), "\u2014", "lossy-cp1252-dash-quote"),  # € dropped, ” uncurled
 ]
 _LOSSY_LATIN_GATE = re.compile(r"â(?:€|\(TM\)|\")")
-
-# UTF-8 punctuation read as Greek (ISO-8859-7 / cp1253): E2 is "β". With cp1253 the
-# next bytes survive as "€" + one more; with ISO-8859-7 the C1 bytes are dropped and a
-# lone "β" is all that is left. Only applied to lines with no other Greek letters.
-_GREEK_LETTERS = re.compile("[\u0370-\u03af\u03b1\u03b3-\u03ff\u1f00-\u1fff]")
-_LOSSY_GREEK = [
-    (re.compile('β€[”"]'), "\u2014", "lossy-greek-emdash"),
-    (re.compile("β€[“]"), "\u2013", "lossy-greek-endash"),
-    (re.compile("β€™"), "\u2019", "lossy-greek-rsquo"),
-    (re.compile("β€¦"), "\u2026", "lossy-greek-ellipsis"),
-    (re.compile(r"(?<=\w)β(?=(?:s|t|d|m|ll|re|ve)\b)"), "\u2019", "lossy-greek-apostrophe"),
-    (re.compile(r"(?<=[\w,.;:!?)\]] )β(?= [\w(\[\"“])"), "\u2014", "lossy-greek-lone-beta"),
-]
 
 # Characters that carry nothing: zero-width space, word joiner, BOM, soft hyphen, C0/C1
 # controls (tab and newline excepted). ZWJ/ZWNJ stay: emoji and Indic/Persian need them.
@@ -112,38 +96,70 @@ def _sub_counted(pattern: re.Pattern[str], repl: Replacement, text: str, rule: s
     return new
 
 
-def _ftfy(text: str, out: list[Repair]) -> str:
-    """Run ftfy on the lines the gate flags only: it costs ~4 MB/s, most lines are clean."""
-    lines = text.split("\n")
-    changed = False
-    for i, line in enumerate(lines):
-        if _MOJIBAKE_GATE.search(line):
-            fixed: str = ftfy.fix_text(line, _FTFY_CONFIG)
-            if fixed != line and "\n" not in fixed:
-                out.append(Repair(line, fixed, "ftfy"))
-                lines[i] = fixed
-                changed = True
-    return "\n".join(lines) if changed else text
+def _suspect_lines(text: str, c1: bool) -> list[int]:
+    """The indexes of the lines ftfy's detector flags (every line it would fix is among them)."""
+    if c1 or any(single in text for single in _SINGLES):
+        return [i for i, line in enumerate(text.split("\n")) if BADNESS_RE.search(line)]
+    data = text.encode("utf-8", "surrogatepass")
+    high = data.translate(_HIGH)
+    pos = high.find(_RUN)
+    found: list[int] = []
+    line_no, counted = 0, 0
+    while pos >= 0:
+        end = high.find(b"\x00", pos)
+        end = len(high) if end < 0 else end
+        start = data.rfind(b"\n", 0, pos) + 1
+        stop = data.find(b"\n", end)
+        stop = len(data) if stop < 0 else stop
+        window = data[max(start, pos - _WINDOW) : min(stop, end + _WINDOW)].decode("utf-8", "ignore")
+        if BADNESS_RE.search(window):
+            line_no += data.count(b"\n", counted, start)
+            counted = start
+            found.append(line_no)
+            pos = high.find(_RUN, stop)  # the line is flagged: on to the next one
+        else:
+            pos = high.find(_RUN, end)
+    return found
 
 
-def _lossy_greek(text: str, out: list[Repair]) -> str:
-    """The lossy Greek rules on the lines that hold no other Greek letters (a line that does
-    is Greek, not mojibake). Judged per line, not per document, so that removing one line
-    never changes how another is repaired: a second run must not repair more."""
-    if not _GREEK_LETTERS.search(text):
-        for pattern, repl, rule in _LOSSY_GREEK:
-            text = _sub_counted(pattern, repl, text, rule, out)
+def _ftfy(text: str, out: list[Repair], c1: bool) -> str:
+    """ftfy on the lines its own detector flags; where it cannot decode a line because a
+    byte was dropped (Windows-1252's undefined bytes), the byte is put back first."""
+    flagged = _suspect_lines(text, c1)
+    if not flagged:
         return text
     lines = text.split("\n")
-    greek = [_GREEK_LETTERS.search(line) is not None for line in lines]
-    masked = "\n".join(
-        "" if g else line for line, g in zip(lines, greek, strict=True)
-    )  # rules are line-local
-    for pattern, repl, rule in _LOSSY_GREEK:
-        masked = _sub_counted(pattern, repl, masked, rule, out)
-    return "\n".join(
-        line if g else new for line, new, g in zip(lines, masked.split("\n"), greek, strict=True)
-    )
+    lang = ""
+    for i in flagged:
+        line = lines[i]
+        fixed: str = ftfy.fix_text(line, _FTFY_CONFIG)
+        rule = "ftfy"
+        if BADNESS_RE.search(fixed):
+            lang = lang or lossy.doc_language(text)
+            filled = lossy.fill_cp1252_dropped(fixed, lang)
+            if filled is not None:
+                again: str = ftfy.fix_text(filled, _FTFY_CONFIG)
+                if again != filled and not BADNESS_RE.search(again):
+                    fixed, rule = again, "lossy-cp1252-dropped-byte"
+        if fixed != line and "\n" not in fixed:
+            out.append(Repair(line, fixed, rule))
+            lines[i] = fixed
+    return "\n".join(lines)
+
+
+# A character ISO-8859-7 gives a UTF-8 lead byte (C2-F4): where the Greek-C1 chain can be.
+_G7_LEADS = re.compile("[\u0392-\u03a1\u03a3-\u03af\u03b0-\u03c4]")
+
+
+def _greek_c1(text: str, out: list[Repair]) -> str:
+    """UTF-8 read as ISO-8859-7, C1 bytes dropped, line by line (see `lossy`)."""
+    lines = text.split("\n")
+    lang = ""
+    for i, line in enumerate(lines):
+        if _G7_LEADS.search(line):
+            lang = lang or lossy.doc_language(lossy.decode_complete(text))
+            lines[i] = lossy.repair_greek_c1(line, lang, out)
+    return "\n".join(lines)
 
 
 def _unescape(m: re.Match[str]) -> str:
@@ -205,10 +221,6 @@ def _odd_chars(text: str) -> frozenset[str]:
     return frozenset(_ODD.findall(text))
 
 
-def _has_mojibake(text: str) -> bool:
-    return any(lead in text and gate.search(text) for lead, gate in _LEAD_GATES)
-
-
 REPAIR_PASSES = 4  # a repair can reveal another; hostile nesting deeper than this stays
 
 
@@ -230,32 +242,36 @@ def repair_text(text: str) -> tuple[str, list[Repair]]:
 def _repair_once(text: str, out: list[Repair]) -> tuple[str, bool]:
     """One pass; True when a repair that can reveal another changed the text. (Newlines
     and invisible characters cannot: every stage that could act on their result runs after
-    them; NBSP only on a line ftfy looked at. Most repaired documents need one pass.)"""
+    them; NBSP only on a line ftfy looked at. Most repaired documents need one pass.)
+
+    Order: ftfy sees the text as it came (soft hyphens, NBSP and C1 controls are parts of
+    mojibake: "Ã\xad" is "í"), then what it leaves of them goes."""
     odd = _odd_chars(text)
-    if odd - _NBSP_ONLY:
-        text = _invisible(text, out)
+    if "\r" in odd:
+        text = _sub_counted(_CR, "\n", text, "newline", out)
     settled = text
+    changed = False
     if not text.isascii():
         if _LOSSY_LATIN_GATE.search(text):
             for pattern, repl, rule in _LOSSY_LATIN:
                 text = _sub_counted(pattern, repl, text, rule, out)
-        consulted = _has_mojibake(text)
-        if consulted:
-            text = _ftfy(text, out)
-        if any("\x80" <= c <= "\x9f" for c in odd):
-            text = _sub_counted(_C1, "", text, "invisible", out)
-        # NBSP after ftfy ("à" read as cp1252 is "Ã" + NBSP, which ftfy must see intact),
-        # before the lossy Greek rules, which look for a lone "β" between spaces. ftfy's
-        # verdict on a line can change once its NBSP is a space: then it is asked again.
+        c1 = any("\x80" <= c <= "\x9f" for c in odd)
+        before_ftfy = text
+        text = _ftfy(text, out, c1)
+        if _G7_LEADS.search(text):  # before NBSP and soft hyphens go: they are its bytes A0, AD
+            text = _greek_c1(text, out)
+        consulted = text != before_ftfy
+        if odd - _NBSP_ONLY:
+            text = _invisible(text, out)
+            if c1:
+                text = _sub_counted(_C1, "", text, "invisible", out)
+        # NBSP after ftfy ("à" read as cp1252 is "Ã" + NBSP, which ftfy must see intact).
         changed = text != settled
         with_nbsp = text
         text = settled = _nbsp(text, out)
         changed = changed or (consulted and text != with_nbsp)
-        if "β" in text:
-            text = _lossy_greek(text, out)
-        changed = changed or text != settled
-    else:
-        changed = False
+    elif odd - _NBSP_ONLY:
+        text = _invisible(text, out)
     if "&" in text or "<" in text:
         before = text
         text = _markup(text, out)

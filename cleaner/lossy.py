@@ -1,0 +1,323 @@
+"""Lossy mojibake ftfy cannot undo: UTF-8 that lost bytes on the way through a wrong decoding.
+
+Two chains are common on the web and leave text that no longer re-encodes to valid UTF-8:
+
+- UTF-8 read as ISO-8859-7 with the C1 controls then stripped: the lead byte E2 of "—",
+  "’", "“" … survives as a lone "β" and its two other bytes (0x80-0x9F) are gone; "é"
+  survives as "Γ©", but "ß" (C3 9F) as a lone "Γ".
+- UTF-8 read as Windows-1252 with its five undefined bytes (81 8D 8F 90 9D) dropped:
+  "”" (E2 80 9D) becomes "â€", "č" (C4 8D) a lone "Ä".
+
+The method is general decoding, not a table of words: re-encode each suspect span through
+the chain, put back the bytes the chain can have dropped (only those), keep the completions
+that decode to one plausible character, and pick among them from the context (the
+characters around, the open quotes of the line, the document's language). A line is only
+touched when every suspect span in it is explained; one unexplained Greek letter means
+the line is real Greek.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .model import Repair
+
+__all__ = ["repair_greek_c1", "fill_cp1252_dropped", "doc_language"]
+
+
+def _byte_map(codec: str) -> dict[str, int]:
+    out = {}
+    for b in range(0x80, 0x100):
+        try:
+            out[bytes([b]).decode(codec)] = b
+        except UnicodeDecodeError:
+            pass
+    return out
+
+
+_G7 = _byte_map("iso8859_7")
+_W = _byte_map("cp1252")
+_C1_LOST = bytes(range(0x80, 0xA0))
+_W_LOST = b"\x81\x8d\x8f\x90\x9d"
+# ISO-8859-7 leaves 0xAE, 0xD2 and 0xFF undefined: a decoder that replaces them leaves U+FFFD.
+_G7_FFFD = b"\xae\xd2\xff"
+
+
+def _need(lead: int) -> int:
+    """Continuation bytes a UTF-8 lead byte asks for (0: not a lead)."""
+    return 1 if 0xC2 <= lead <= 0xDF else 2 if 0xE0 <= lead <= 0xEF else 3 if 0xF0 <= lead <= 0xF4 else 0
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    choices: tuple[str, ...]  # decoded characters the completions give (plausible only)
+    missing: int  # bytes that were put back
+
+
+# What a completion may decode to: letters, punctuation, symbols, emoji, the joiner.
+_PLAUSIBLE = frozenset({"Lu", "Ll", "Pd", "Pi", "Pf", "Po", "Ps", "Pe", "Sm", "Sc", "So", "No"})
+
+
+def _plausible(ch: str) -> bool:
+    return ch == "\u200d" or unicodedata.category(ch) in _PLAUSIBLE
+
+
+@lru_cache(maxsize=4096)
+def _completions(lead: int, present: tuple[int | None, ...], lost: bytes, wild: bytes) -> tuple[tuple[str, ...], int]:
+    """The characters `lead` + `present` decode to once the dropped bytes are put back
+    (in any slot: the survivors keep their order), and how many were put back."""
+    need = _need(lead)
+    missing = need - len(present)
+    out: list[str] = []
+    for slots in itertools.combinations(range(need), missing):
+        for fill in itertools.product(lost, repeat=missing):
+            seq, it_p, it_f = [lead], iter(present), iter(fill)
+            for k in range(need):
+                seq.append(next(it_f) if k in slots else -1)  # -1: a survivor (maybe wild)
+                if seq[-1] == -1:
+                    seq[-1] = next(it_p)  # type: ignore[arg-type]
+            options = [[b] if b is not None else list(wild) for b in seq]
+            for combo in itertools.product(*options):
+                try:
+                    ch = bytes(combo).decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
+                if len(ch) == 1 and _plausible(ch) and ch not in out:
+                    out.append(ch)
+    return tuple(out), missing
+
+
+def _spans(line: str, bmap: dict[str, int], lost: bytes, max_missing: int, wild: bytes) -> list[Span]:
+    """The UTF-8 sequences the line holds through the chain, complete or with dropped bytes."""
+    spans: list[Span] = []
+    i, n = 0, len(line)
+    while i < n:
+        lead = bmap.get(line[i], 0)
+        need = _need(lead)
+        if not need:
+            i += 1
+            continue
+        j, present = i + 1, []
+        while j < n and len(present) < need:
+            b = bmap.get(line[j])
+            if b is not None and 0x80 <= b <= 0xBF:
+                present.append(b)
+            elif line[j] == "\ufffd" and wild:
+                present.append(None)
+            else:
+                break
+            j += 1
+        if need - len(present) <= max_missing:
+            choices, missing = _completions(lead, tuple(present), lost, wild)
+            if choices:
+                spans.append(Span(i, j, choices, missing))
+                i = j
+                continue
+        i += 1
+    return spans
+
+
+# ---------------------------------------------------------------- choosing from context
+
+# Quotes by language (typographic convention): opening and closing double quote.
+_QUOTES = {"de": "„“", "cs": "„“", "sk": "„“", "pl": "„”", "hu": "„”", "ro": "„”", "fi": "””", "sv": "””"}
+# The letters each language writes beyond ASCII (its alphabet, not words): they say which
+# of several decoded letters a language can hold, and which language the document is in.
+_ALPHABETS = {
+    "cs": "áčďéěíňóřšťúůýž",
+    "sk": "áäčďéíĺľňóôŕšťúýž",
+    "pl": "ąćęłńóśźż",
+    "hu": "áéíóöőúüű",
+    "de": "äöüß",
+    "fi": "äöå",
+    "sv": "äöå",
+    "fr": "àâæçéèêëîïôœùûüÿ",
+    "es": "áéíñóúü",
+    "pt": "áâãàçéêíóôõú",
+    "it": "àèéìíîòóùú",
+    "ro": "ăâîșț",
+    "tr": "çğıöşü",
+    "el": "αβγδεζηθικλμνξοπρστυφχψωάέήίόύώϊϋΐΰς",
+}
+# The order in which decoded letters are likeliest when the context leaves several
+# (commonness in the languages that use them; a letter missing here is never guessed).
+_LETTER_ORDER = "ßěčřňťďłńśąęćőűÁÉÍÓÚÝÄÖÜČĚŘŠŽŁŚŐŰŃÀÈÌÒÙÂÊÎÔÛÇÑÅÆØĞŞăāēīūρύ"
+_ACCENTED_GREEK = frozenset("άέήίόύώΐΰ")
+_GREEK_VOWELS = frozenset("αεηιουωάέήίόύώϊϋΐΰ")
+# Words after which a dash cannot come: an article or preposition never ends a clause.
+# ("the β coefficient" keeps its β; English only, where the lone-β chain is commonest.)
+_NO_DASH_AFTER = frozenset("a an the of in on at to by for with from into as is are was were and or".split())
+_CONTRACTION = re.compile(r"(?:s|t|d|m|ll|re|ve)(?![^\W\d_])")
+_ELISION = frozenset("l d c j n s m t qu o".split())  # l’ d’ c’ qu’ (French, Italian), O’Neil
+
+
+def doc_language(text: str) -> str:
+    """The language whose alphabet best covers the document's non-ASCII letters ("en"
+    when it has none): enough to pick quotes and letters."""
+    letters = {c for c in text.lower() if c.isalpha() and not c.isascii()}
+    best, score = "en", 0
+    for lang, alphabet in _ALPHABETS.items():
+        s = sum(1 for c in letters if c in alphabet) - sum(1 for c in letters if c not in alphabet and c < "ɐ")
+        if s > score:
+            best, score = lang, s
+    return best
+
+
+def _word_before(line: str, i: int) -> str:
+    j = i
+    while j > 0 and line[j - 1] == " ":
+        j -= 1
+    k = j
+    while k > 0 and line[k - 1].isalpha():
+        k -= 1
+    return line[k:j]
+
+
+def _punct(line: str, s: Span, lang: str, open_quotes: int) -> str | None:
+    """The punctuation a lost three-byte sequence stood for, from the characters around."""
+    prev = line[s.start - 1] if s.start else " "
+    nxt = line[s.end] if s.end < len(line) else " "
+    opening, closing = _QUOTES.get(lang, "“”")
+    if prev.isalnum() and nxt.isalnum():
+        if prev.isdigit() and nxt.isdigit():
+            return "–"
+        if _CONTRACTION.match(line, s.end) or _word_before(line, s.start).lower() in _ELISION:
+            return "’"
+        return "—"
+    if (prev.isspace() or prev in "([") and (nxt.isalnum() or nxt in "¿¡"):
+        return opening
+    if (prev.isalnum() or prev in ".,!?;:)…") and (nxt.isspace() or nxt in ".,;:!?)"):
+        if open_quotes <= 0 and prev == "s" and nxt.isspace():
+            return "’"  # the plural possessive ("the Times’ designers")
+        return closing
+    if prev.isspace() and nxt.isspace():
+        if _word_before(line, s.start).lower() in _NO_DASH_AFTER:
+            return None
+        return "—" if lang == "en" else "–"
+    return None
+
+
+def _letter(line: str, s: Span, lang: str) -> str | None:
+    """A lost letter: the case of its word, the document's alphabet, then commonness."""
+    prev = line[s.start - 1] if s.start else " "
+    nxt = line[s.end] if s.end < len(line) else " "
+    cands = [c for c in s.choices if c.isalpha()]
+    if prev.islower() or (nxt.islower() and prev.isalpha()):
+        cands = [c for c in cands if c.islower()]
+    elif prev.isupper() or nxt.isupper():
+        cands = [c for c in cands if c.isupper()]
+    alphabet = _ALPHABETS.get(lang, "")
+    native = [c for c in cands if c.lower() in alphabet]
+    cands = native or cands
+    if lang == "el" or any("\u0370" <= c <= "\u03ff" for c in cands):
+        cands = _greek_accent(line, s, cands)
+    ranked = sorted((c for c in cands if c in _LETTER_ORDER), key=_LETTER_ORDER.index)
+    return ranked[0] if ranked else None
+
+
+def _greek_accent(line: str, s: Span, cands: list[str]) -> list[str]:
+    """Greek writes one accent on every word of two syllables or more: an unaccented
+    letter where the word has its accent, an accented one where it has none."""
+    a, b = s.start, s.end
+    while a > 0 and ("\u0370" <= line[a - 1] <= "\u03ff" or line[a - 1] in "ΟΞ"):
+        a -= 1
+    while b < len(line) and "\u0370" <= line[b] <= "\u03ff":
+        b += 1
+    word = line[a : s.start] + line[s.end : b]
+    has_accent = any(c in _ACCENTED_GREEK for c in word)
+    vowels = sum(1 for c in word if c in _GREEK_VOWELS)
+    keep = [c for c in cands if (c in _ACCENTED_GREEK) == (not has_accent and vowels >= 1)]
+    return keep or cands
+
+
+def _choose(line: str, s: Span, lang: str, open_quotes: int) -> str | None:
+    if len(s.choices) == 1 or s.missing == 0:
+        return s.choices[0]
+    if "’" in s.choices and "—" in s.choices:  # a lone punctuation lead (β, â€)
+        return _punct(line, s, lang, open_quotes)
+    for pick in ("…", "€", "®"):  # "β¦", "β¬", "Β�": one common character among rare ones
+        if pick in s.choices:
+            return pick
+    if "•" in s.choices and "™" in s.choices:  # "β’": a mark glued to a word, a bullet elsewhere
+        return "™" if s.start and line[s.start - 1].isalnum() else "•"
+    if "👍" in s.choices:
+        return "👍"
+    if "”" in s.choices:  # "â€" + a dropped 9D: the closing quote, or a joiner between emoji
+        return "\u200d" if s.end < len(line) and line[s.end] == "ð" else "”"
+    return _letter(line, s, lang)
+
+
+# ---------------------------------------------------------------- ISO-8859-7, C1 stripped
+
+_GREEK_BLOCK = re.compile("[\u0370-\u03ff]")
+_INTACT_PUNCT = re.compile("[\u2010-\u201f\u2026\u2022\u2122]")
+_REAL_BETA = re.compile(r"-β|β-|[A-Z]β|β\d")
+
+
+def repair_greek_c1(line: str, lang: str, out: list[Repair]) -> str:
+    """UTF-8 read as ISO-8859-7 with the C1 bytes dropped, on one line: every span put
+    back and decoded, or the line left as it is."""
+    spans = _spans(line, _G7, _C1_LOST, 2, _G7_FFFD)
+    if not spans:
+        return line
+    covered = set()
+    for s in spans:
+        covered.update(range(s.start, s.end))
+    if any(i not in covered for i in (m.start() for m in _GREEK_BLOCK.finditer(line))):
+        return line  # a Greek letter no sequence explains: the line is Greek
+    lone = [s for s in spans if s.missing]
+    if lone and (_INTACT_PUNCT.search(line) or _REAL_BETA.search(line)):
+        return line  # the chain leaves no ’ – … intact; "β-blocker", "Aβ42", "ERβ" are real
+    pieces, pos, opened = [], 0, 0
+    opening, closing = _QUOTES.get(lang, "“”")
+    for s in spans:
+        ch = _choose(line, s, lang, opened)
+        if ch is None:
+            return line
+        opened += (ch == opening) - (ch == closing and opening != closing)
+        pieces += [line[pos : s.start], ch]
+        pos = s.end
+    fixed = "".join(pieces) + line[pos:]
+    rule = "lossy-iso8859-7-c1" if lone else "mojibake-iso8859-7"
+    out.append(Repair(line, fixed, rule))
+    return fixed
+
+
+# ---------------------------------------------------------------- Windows-1252, byte dropped
+
+
+def fill_cp1252_dropped(line: str, lang: str) -> str | None:
+    """Put back the undefined Windows-1252 byte each broken sequence lost (as the C1
+    character ftfy's sloppy codec reads it), or None when the line has no such sequence."""
+    spans = [s for s in _spans(line, _W, _W_LOST, 1, b"") if s.missing]
+    if not spans:
+        return None
+    pieces, pos = [], 0
+    for s in spans:
+        ch = _choose(line, s, lang, 0)
+        if ch is None:
+            return None
+        mojibake = ch.encode("utf-8").decode("cp1252", errors="replace")
+        restored = "".join(
+            c if c != "\ufffd" else chr(b) for c, b in zip(mojibake, ch.encode("utf-8"), strict=True)
+        )
+        pieces += [line[pos : s.start], restored]
+        pos = s.end
+    return "".join(pieces) + line[pos:]
+
+
+def decode_complete(text: str) -> str:
+    """The text with its complete ISO-8859-7 sequences decoded ("Γ©" -> "é"): what the
+    language is guessed from (the first 20,000 characters are plenty)."""
+    head = text[:20000]
+    pieces, pos = [], 0
+    for s in _spans(head, _G7, _C1_LOST, 0, _G7_FFFD):
+        pieces += [head[pos : s.start], s.choices[0]]
+        pos = s.end
+    return "".join(pieces) + head[pos:]
