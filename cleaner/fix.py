@@ -15,7 +15,7 @@ from collections.abc import Callable
 from html.entities import html5 as html5_entities
 
 import ftfy
-from ftfy.badness import BADNESS_RE
+from ftfy.badness import BADNESS_RE, badness
 
 from . import lossy
 from .model import Repair
@@ -37,11 +37,10 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, 
 # sequence no longer decodes. (pattern, replacement, rule id) applied before ftfy.
 _LOSSY_LATIN = [
     # before a space, punctuation, the end, or the next mojibake ("â€â€”": ” then —)
-    (re.compile(r"â€(?=[\s.,;:!?)â]|$)", re.M), "\u201d", "lossy-cp1252-rdquo"),  # E2 80 9D, 9D dropped
     (re.compile(r"â\(TM\)"), "\u2019", "lossy-cp1252-rsquo-tm"),  # ™ spelled out as (TM)
     (re.compile(r"(?<=\s)â\"(?=\s)"), "\u2014", "lossy-cp1252-dash-quote"),  # € dropped, ” uncurled
 ]
-_LOSSY_LATIN_GATE = re.compile(r"â(?:€|\(TM\)|\")")
+_LOSSY_LATIN_GATE = re.compile(r"â(?:\(TM\)|\")")
 
 # Characters that carry nothing: zero-width space, word joiner, BOM, soft hyphen, C0/C1
 # controls (tab and newline excepted). ZWJ/ZWNJ stay: emoji and Indic/Persian need them.
@@ -122,6 +121,18 @@ def _suspect_lines(text: str, c1: bool) -> list[int]:
     return found
 
 
+# A Windows-1252 lead ("â", "Ã", "Ä", "Ï", "ð" …) with fewer continuation characters than
+# its UTF-8 byte asks for: where an undefined byte (81 8D 8F 90 9D) may have been dropped.
+_W_CONT = "\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_LOST_BYTE = re.compile(f"[\u00c2-\u00df](?![{_W_CONT}])|[\u00e0-\u00ef][{_W_CONT}]?(?![{_W_CONT}])|[ð-ô][{_W_CONT}]{{0,2}}(?![{_W_CONT}])")
+
+
+def _guessed_a0(fixed: str, line: str) -> bool:
+    """ftfy read a space after a cut-short sequence as a lost NBSP byte (A0): "â€ " (a "”"
+    that lost 9D) became "†" (E2 80 A0). Its answer is then a guess from a lost byte too."""
+    return any(ord(c) > 0x7FF and c.encode("utf-8")[-1] == 0xA0 and c not in line for c in set(fixed))
+
+
 def _ftfy(text: str, out: list[Repair], c1: bool) -> str:
     """ftfy on the lines its own detector flags; where it cannot decode a line because a
     byte was dropped (Windows-1252's undefined bytes), the byte is put back first."""
@@ -134,13 +145,11 @@ def _ftfy(text: str, out: list[Repair], c1: bool) -> str:
         line = lines[i]
         fixed: str = ftfy.fix_text(line, _FTFY_CONFIG)
         rule = "ftfy"
-        if BADNESS_RE.search(fixed):
+        if _LOST_BYTE.search(line):  # a sequence cut short: ftfy would read it as something else
             lang = lang or lossy.doc_language(text)
-            filled = lossy.fill_cp1252_dropped(fixed, lang)
-            if filled is not None:
-                again: str = ftfy.fix_text(filled, _FTFY_CONFIG)
-                if again != filled and not BADNESS_RE.search(again):
-                    fixed, rule = again, "lossy-cp1252-dropped-byte"
+            ours = lossy.decode_cp1252_lossy(line, lang)
+            if ours is not None and (badness(ours) < badness(fixed) or _guessed_a0(fixed, line)):
+                fixed, rule = ours, "lossy-cp1252-dropped-byte"
         if fixed != line and "\n" not in fixed:
             out.append(Repair(line, fixed, rule))
             lines[i] = fixed
@@ -158,7 +167,8 @@ def _greek_c1(text: str, out: list[Repair]) -> str:
     for i, line in enumerate(lines):
         if _G7_LEADS.search(line):
             lang = lang or lossy.doc_language(lossy.decode_complete(text))
-            lines[i] = lossy.repair_greek_c1(line, lang, out)
+            line = lossy.repair_cp1253_punct(line, out)
+            lines[i] = lossy.repair_greek_c1(line, lang, out) if _G7_LEADS.search(line) else line
     return "\n".join(lines)
 
 

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from .model import Repair
 
-__all__ = ["repair_greek_c1", "fill_cp1252_dropped", "doc_language"]
+__all__ = ["decode_complete", "decode_cp1252_lossy", "doc_language", "repair_cp1253_punct", "repair_greek_c1"]
 
 
 def _byte_map(codec: str) -> dict[str, int]:
@@ -161,7 +161,7 @@ def doc_language(text: str) -> str:
     """The language whose alphabet best covers the document's non-ASCII letters ("en"
     when it has none): enough to pick quotes and letters."""
     letters = {c for c in text.lower() if c.isalpha() and not c.isascii()}
-    best, score = "en", 0
+    best, score = "en", 1  # one letter (a "café" in English) is no evidence
     for lang, alphabet in _ALPHABETS.items():
         s = sum(1 for c in letters if c in alphabet) - sum(1 for c in letters if c not in alphabet and c < "ɐ")
         if s > score:
@@ -253,11 +253,63 @@ def _choose(line: str, s: Span, lang: str, open_quotes: int) -> str | None:
     return _letter(line, s, lang)
 
 
+def _decode(line: str, spans: list[Span], lang: str) -> str | None:
+    """The line with every span decoded: complete ones first, then each lossy one chosen
+    from its decoded neighbours (a lost "č" sits between letters, not between "Ã" and "Â").
+    None when one of them has no answer."""
+    pieces: list[str] = []
+    lossy: list[tuple[int, Span]] = []
+    pos = 0
+    for s in spans:
+        pieces.append(line[pos : s.start])
+        if s.missing:
+            lossy.append((len(pieces), s))
+            pieces.append("\x00")
+        else:
+            pieces.append(s.choices[0])
+        pos = s.end
+    pieces.append(line[pos:])
+    opening, closing = _QUOTES.get(lang, "“”")
+    opened = 0
+    for k, s in lossy:
+        at = sum(len(p) for p in pieces[:k])
+        text = "".join(pieces)
+        ch = _choose(text, Span(at, at + 1, s.choices, s.missing), lang, opened)
+        if ch is None:
+            return None
+        opened += (ch == opening) - (ch == closing and opening != closing)
+        pieces[k] = ch
+    return "".join(pieces)
+
+
 # ---------------------------------------------------------------- ISO-8859-7, C1 stripped
 
 _GREEK_BLOCK = re.compile("[\u0370-\u03ff]")
 _INTACT_PUNCT = re.compile("[\u2010-\u201f\u2026\u2022\u2122]")
-_REAL_BETA = re.compile(r"-β|β-|[A-Z]β|β\d")
+_REAL_BETA = re.compile(r"-β|β-|β\d|(?<![^\W\d_])[A-Z]{1,3}β(?![^\W\d_])")
+
+
+_W3 = _byte_map("cp1253")
+
+
+def repair_cp1253_punct(line: str, out: list[Repair]) -> str:
+    """UTF-8 read as Windows-1253, where ftfy's detector does not look ("β€”" for "—",
+    "Β£" for "£"): the complete sequences that start with "β"/"Β" and hold no Greek
+    letter after it (real Greek never writes "β€" or "Β£")."""
+    spans = [
+        s
+        for s in _spans(line, _W3, b"", 0, b"")
+        if line[s.start] in "βΒ" and not _GREEK_BLOCK.search(line, s.start + 1, s.end)
+    ]
+    if not spans:
+        return line
+    pieces, pos = [], 0
+    for s in spans:
+        pieces += [line[pos : s.start], s.choices[0]]
+        pos = s.end
+    fixed = "".join(pieces) + line[pos:]
+    out.append(Repair(line, fixed, "mojibake-cp1253"))
+    return fixed
 
 
 def repair_greek_c1(line: str, lang: str, out: list[Repair]) -> str:
@@ -272,18 +324,13 @@ def repair_greek_c1(line: str, lang: str, out: list[Repair]) -> str:
     if any(i not in covered for i in (m.start() for m in _GREEK_BLOCK.finditer(line))):
         return line  # a Greek letter no sequence explains: the line is Greek
     lone = [s for s in spans if s.missing]
+    if all(s.missing and line[s.start] != "β" for s in spans):
+        return line  # lost letters alone ("Δt", "Ο Πάπας") are no evidence: real Greek looks so
     if lone and (_INTACT_PUNCT.search(line) or _REAL_BETA.search(line)):
         return line  # the chain leaves no ’ – … intact; "β-blocker", "Aβ42", "ERβ" are real
-    pieces, pos, opened = [], 0, 0
-    opening, closing = _QUOTES.get(lang, "“”")
-    for s in spans:
-        ch = _choose(line, s, lang, opened)
-        if ch is None:
-            return line
-        opened += (ch == opening) - (ch == closing and opening != closing)
-        pieces += [line[pos : s.start], ch]
-        pos = s.end
-    fixed = "".join(pieces) + line[pos:]
+    fixed = _decode(line, spans, lang)
+    if fixed is None:
+        return line
     rule = "lossy-iso8859-7-c1" if lone else "mojibake-iso8859-7"
     out.append(Repair(line, fixed, rule))
     return fixed
@@ -292,24 +339,14 @@ def repair_greek_c1(line: str, lang: str, out: list[Repair]) -> str:
 # ---------------------------------------------------------------- Windows-1252, byte dropped
 
 
-def fill_cp1252_dropped(line: str, lang: str) -> str | None:
-    """Put back the undefined Windows-1252 byte each broken sequence lost (as the C1
-    character ftfy's sloppy codec reads it), or None when the line has no such sequence."""
-    spans = [s for s in _spans(line, _W, _W_LOST, 1, b"") if s.missing]
-    if not spans:
+def decode_cp1252_lossy(line: str, lang: str) -> str | None:
+    """UTF-8 read as Windows-1252 with undefined bytes dropped, decoded span by span (the
+    rest of the line, clean or not, stays): None when the line has no dropped byte or a
+    span has no answer."""
+    spans = _spans(line, _W, _W_LOST, 1, b"")
+    if not any(s.missing for s in spans):
         return None
-    pieces, pos = [], 0
-    for s in spans:
-        ch = _choose(line, s, lang, 0)
-        if ch is None:
-            return None
-        mojibake = ch.encode("utf-8").decode("cp1252", errors="replace")
-        restored = "".join(
-            c if c != "\ufffd" else chr(b) for c, b in zip(mojibake, ch.encode("utf-8"), strict=True)
-        )
-        pieces += [line[pos : s.start], restored]
-        pos = s.end
-    return "".join(pieces) + line[pos:]
+    return _decode(line, spans, lang)
 
 
 def decode_complete(text: str) -> str:
