@@ -16,6 +16,7 @@ from html.entities import html5 as html5_entities
 
 import ftfy
 from ftfy.badness import BADNESS_RE, badness
+from ftfy.chardata import LIGATURES
 
 from . import lossy
 from .model import Repair
@@ -156,6 +157,11 @@ def _ftfy(text: str, out: list[Repair], c1: bool) -> str:
     return "\n".join(lines)
 
 
+# Latin ligatures and digraph characters ("ﬁ", "ŉ", "ǌ") that ftfy takes apart on every
+# line, mojibake or not: its table, so the output stays the same as ftfy's.
+_LIGATURES = {chr(cp): s for cp, s in LIGATURES.items()}
+_LIGATURE = re.compile("[" + "".join(_LIGATURES) + "]")
+
 # A character ISO-8859-7 gives a UTF-8 lead byte (C2-F4): where the Greek-C1 chain can be.
 _G7_LEADS = re.compile("[\u0392-\u03a1\u03a3-\u03af\u03b0-\u03c4]")
 
@@ -271,6 +277,8 @@ def _repair_once(text: str, out: list[Repair]) -> tuple[str, bool]:
         if _G7_LEADS.search(text):  # before NBSP and soft hyphens go: they are its bytes A0, AD
             text = _greek_c1(text, out)
         consulted = text != before_ftfy
+        if any(lig in text for lig in _LIGATURES):  # all above U+00FF: O(1) in a Latin-1 string
+            text = _sub_counted(_LIGATURE, lambda m: _LIGATURES[m.group()], text, "ligature", out)
         if odd - _NBSP_ONLY:
             text = _invisible(text, out)
             if c1:
