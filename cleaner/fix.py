@@ -15,7 +15,7 @@ from collections.abc import Callable
 from html.entities import html5 as html5_entities
 
 import ftfy
-from ftfy.badness import BADNESS_RE, badness
+from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES, badness
 from ftfy.chardata import LIGATURES
 
 from . import lossy
@@ -27,9 +27,18 @@ from .model import Repair
 # every one of its matches holds two adjacent non-ASCII characters (four or more UTF-8 bytes
 # >= 0x80 in a row), a C1 control, an "Œ"/"œ", or "Ã"/"Â" before a space. The first is
 # found at memchr speed on the UTF-8 bytes (`translate` + `find`), the others with `in`.
-_HIGH = bytes(0 if i < 0x80 else 1 for i in range(256))
+_IN_CLASSES = re.compile("[" + "".join(MOJIBAKE_CATEGORIES.values()) + "]")
+# The UTF-8 lead bytes of the characters the detector's classes hold (Latin-1, Latin
+# Extended, Greek, Cyrillic, U+2000-U+2FFF …), and every continuation byte: a run of four
+# such bytes is where two of them can be adjacent. Arabic, Hebrew or CJK text, whose lead
+# bytes are not among them, makes no run.
+_DETECTED = {
+    c for c in map(chr, range(0x80, 0x10000)) if BADNESS_RE.pattern.find(c) >= 0 or _IN_CLASSES.match(c)
+}
+_LEAD_BYTES = {c.encode("utf-8", "surrogatepass")[0] for c in _DETECTED}
+_HIGH = bytes(1 if 0x80 <= i <= 0xBF or i in _LEAD_BYTES else 0 for i in range(256))
 _RUN = b"\x01\x01\x01\x01"
-_SINGLES = ("\u0152", "\u0153", "\u00c3 ", "\u00c2 ")
+_SINGLE = re.compile("[\u00c2\u00c3] |[\u0152\u0153][^A-Za-z]")
 _WINDOW = 32  # bytes each side of a run: a BADNESS_RE match is at most 7 characters
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, normalization=None)
@@ -96,11 +105,11 @@ def _sub_counted(pattern: re.Pattern[str], repl: Replacement, text: str, rule: s
     return new
 
 
-def _suspect_lines(text: str, c1: bool) -> list[int]:
-    """The indexes of the lines ftfy's detector flags (every line it would fix is among them)."""
-    if c1 or any(single in text for single in _SINGLES):
+def _suspect_lines(text: str, data: bytes, c1: bool) -> list[int]:
+    """The indexes of the lines ftfy's detector flags (every line it would fix is among them);
+    `data` is the text in UTF-8."""
+    if c1 or (any(c in text for c in "\u00c2\u00c3\u0152\u0153") and _SINGLE.search(text)):
         return [i for i, line in enumerate(text.split("\n")) if BADNESS_RE.search(line)]
-    data = text.encode("utf-8", "surrogatepass")
     high = data.translate(_HIGH)
     pos = high.find(_RUN)
     found: list[int] = []
@@ -125,7 +134,9 @@ def _suspect_lines(text: str, c1: bool) -> list[int]:
 # A Windows-1252 lead ("â", "Ã", "Ä", "Ï", "ð" …) with fewer continuation characters than
 # its UTF-8 byte asks for: where an undefined byte (81 8D 8F 90 9D) may have been dropped.
 _W_CONT = "\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
-_LOST_BYTE = re.compile(f"[\u00c2-\u00df](?![{_W_CONT}])|[\u00e0-\u00ef][{_W_CONT}]?(?![{_W_CONT}])|[ð-ô][{_W_CONT}]{{0,2}}(?![{_W_CONT}])")
+_LOST_BYTE = re.compile(
+    f"[\u00c2-\u00df](?![{_W_CONT}])|[\u00e0-\u00ef][{_W_CONT}]?(?![{_W_CONT}])|[ð-ô][{_W_CONT}]{{0,2}}(?![{_W_CONT}])"
+)
 
 
 def _guessed_a0(fixed: str, line: str) -> bool:
@@ -134,10 +145,10 @@ def _guessed_a0(fixed: str, line: str) -> bool:
     return any(ord(c) > 0x7FF and c.encode("utf-8")[-1] == 0xA0 and c not in line for c in set(fixed))
 
 
-def _ftfy(text: str, out: list[Repair], c1: bool) -> str:
+def _ftfy(text: str, data: bytes, out: list[Repair], c1: bool) -> str:
     """ftfy on the lines its own detector flags; where it cannot decode a line because a
     byte was dropped (Windows-1252's undefined bytes), the byte is put back first."""
-    flagged = _suspect_lines(text, c1)
+    flagged = _suspect_lines(text, data, c1)
     if not flagged:
         return text
     lines = text.split("\n")
@@ -273,8 +284,13 @@ def _repair_once(text: str, out: list[Repair]) -> tuple[str, bool]:
                 text = _sub_counted(pattern, repl, text, rule, out)
         c1 = any("\x80" <= c <= "\x9f" for c in odd)
         before_ftfy = text
-        text = _ftfy(text, out, c1)
-        if _G7_LEADS.search(text):  # before NBSP and soft hyphens go: they are its bytes A0, AD
+        data = text.encode("utf-8", "surrogatepass")
+        text = _ftfy(text, data, out, c1)
+        if text is not before_ftfy:
+            data = text.encode("utf-8", "surrogatepass")
+        if (b"\xce" in data or b"\xcf" in data) and _G7_LEADS.search(
+            text
+        ):  # Greek letters (memchr)  # before NBSP and soft hyphens go: they are its bytes A0, AD
             text = _greek_c1(text, out)
         consulted = text != before_ftfy
         if any(lig in text for lig in _LIGATURES):  # all above U+00FF: O(1) in a Latin-1 string

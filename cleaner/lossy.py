@@ -18,6 +18,7 @@ the line is real Greek.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 import unicodedata
@@ -32,10 +33,8 @@ __all__ = ["decode_complete", "decode_cp1252_lossy", "doc_language", "repair_cp1
 def _byte_map(codec: str) -> dict[str, int]:
     out = {}
     for b in range(0x80, 0x100):
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             out[bytes([b]).decode(codec)] = b
-        except UnicodeDecodeError:
-            pass
     return out
 
 
@@ -69,7 +68,9 @@ def _plausible(ch: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _completions(lead: int, present: tuple[int | None, ...], lost: bytes, wild: bytes) -> tuple[tuple[str, ...], int]:
+def _completions(
+    lead: int, present: tuple[int | None, ...], lost: bytes, wild: bytes
+) -> tuple[tuple[str, ...], int]:
     """The characters `lead` + `present` decode to once the dropped bytes are put back
     (in any slot: the survivors keep their order), and how many were put back."""
     need = _need(lead)
@@ -77,11 +78,10 @@ def _completions(lead: int, present: tuple[int | None, ...], lost: bytes, wild: 
     out: list[str] = []
     for slots in itertools.combinations(range(need), missing):
         for fill in itertools.product(lost, repeat=missing):
-            seq, it_p, it_f = [lead], iter(present), iter(fill)
+            seq: list[int | None] = [lead]
+            it_p, it_f = iter(present), iter(fill)
             for k in range(need):
-                seq.append(next(it_f) if k in slots else -1)  # -1: a survivor (maybe wild)
-                if seq[-1] == -1:
-                    seq[-1] = next(it_p)  # type: ignore[arg-type]
+                seq.append(next(it_f) if k in slots else next(it_p))  # a put-back byte or a survivor
             options = [[b] if b is not None else list(wild) for b in seq]
             for combo in itertools.product(*options):
                 try:
@@ -103,7 +103,7 @@ def _spans(line: str, bmap: dict[str, int], lost: bytes, max_missing: int, wild:
         if not need:
             i += 1
             continue
-        j, present = i + 1, []
+        j, present = i + 1, list[int | None]()
         while j < n and len(present) < need:
             b = bmap.get(line[j])
             if b is not None and 0x80 <= b <= 0xBF:
@@ -152,18 +152,47 @@ _ACCENTED_GREEK = frozenset("άέήίόύώΐΰ")
 _GREEK_VOWELS = frozenset("αεηιουωάέήίόύώϊϋΐΰ")
 # Words after which a dash cannot come: an article or preposition never ends a clause.
 # ("the β coefficient" keeps its β; English only, where the lone-β chain is commonest.)
-_NO_DASH_AFTER = frozenset("a an the of in on at to by for with from into as is are was were and or".split())
+_NO_DASH_AFTER = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "by",
+        "for",
+        "with",
+        "from",
+        "into",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "and",
+        "or",
+    ]
+)
 _CONTRACTION = re.compile(r"(?:s|t|d|m|ll|re|ve)(?![^\W\d_])")
-_ELISION = frozenset("l d c j n s m t qu o".split())  # l’ d’ c’ qu’ (French, Italian), O’Neil
+# l’ d’ c’ qu’ (French, Italian), O’Neil
+_ELISION = frozenset(["l", "d", "c", "j", "n", "s", "m", "t", "qu", "o"])
+
+
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
 
 
 def doc_language(text: str) -> str:
     """The language whose alphabet best covers the document's non-ASCII letters ("en"
     when it has none): enough to pick quotes and letters."""
-    letters = {c for c in text.lower() if c.isalpha() and not c.isascii()}
+    letters = set(_NON_ASCII_LETTER.findall(text[:5000].lower()))
     best, score = "en", 1  # one letter (a "café" in English) is no evidence
     for lang, alphabet in _ALPHABETS.items():
-        s = sum(1 for c in letters if c in alphabet) - sum(1 for c in letters if c not in alphabet and c < "ɐ")
+        s = sum(1 for c in letters if c in alphabet) - sum(
+            1 for c in letters if c not in alphabet and c < "ɐ"
+        )
         if s > score:
             best, score = lang, s
     return best
@@ -183,7 +212,7 @@ def _punct(line: str, s: Span, lang: str, open_quotes: int) -> str | None:
     """The punctuation a lost three-byte sequence stood for, from the characters around."""
     prev = line[s.start - 1] if s.start else " "
     nxt = line[s.end] if s.end < len(line) else " "
-    opening, closing = _QUOTES.get(lang, "“”")
+    opening, closing = _QUOTES.get(lang, "“”")[0], _QUOTES.get(lang, "“”")[1]
     if prev.isalnum() and nxt.isalnum():
         if prev.isdigit() and nxt.isdigit():
             return "–"
@@ -253,7 +282,9 @@ def _choose(line: str, s: Span, lang: str, open_quotes: int) -> str | None:
     return _letter(line, s, lang)
 
 
-def _decode(line: str, spans: list[Span], lang: str) -> str | None:
+def _decode(
+    line: str, spans: list[Span], lang: str, pairs: list[tuple[str, str]] | None = None
+) -> str | None:
     """The line with every span decoded: complete ones first, then each lossy one chosen
     from its decoded neighbours (a lost "č" sits between letters, not between "Ã" and "Â").
     None when one of them has no answer."""
@@ -269,7 +300,7 @@ def _decode(line: str, spans: list[Span], lang: str) -> str | None:
             pieces.append(s.choices[0])
         pos = s.end
     pieces.append(line[pos:])
-    opening, closing = _QUOTES.get(lang, "“”")
+    opening, closing = _QUOTES.get(lang, "“”")[0], _QUOTES.get(lang, "“”")[1]
     opened = 0
     for k, s in lossy:
         at = sum(len(p) for p in pieces[:k])
@@ -279,6 +310,8 @@ def _decode(line: str, spans: list[Span], lang: str) -> str | None:
             return None
         opened += (ch == opening) - (ch == closing and opening != closing)
         pieces[k] = ch
+    if pairs is not None:
+        pairs.extend((line[s.start : s.end], pieces[2 * i + 1]) for i, s in enumerate(spans))
     return "".join(pieces)
 
 
@@ -307,9 +340,8 @@ def repair_cp1253_punct(line: str, out: list[Repair]) -> str:
     for s in spans:
         pieces += [line[pos : s.start], s.choices[0]]
         pos = s.end
-    fixed = "".join(pieces) + line[pos:]
-    out.append(Repair(line, fixed, "mojibake-cp1253"))
-    return fixed
+    _record([(line[s.start : s.end], s.choices[0]) for s in spans], "mojibake-cp1253", out)
+    return "".join(pieces) + line[pos:]
 
 
 def repair_greek_c1(line: str, lang: str, out: list[Repair]) -> str:
@@ -318,7 +350,7 @@ def repair_greek_c1(line: str, lang: str, out: list[Repair]) -> str:
     spans = _spans(line, _G7, _C1_LOST, 2, _G7_FFFD)
     if not spans:
         return line
-    covered = set()
+    covered: set[int] = set()
     for s in spans:
         covered.update(range(s.start, s.end))
     if any(i not in covered for i in (m.start() for m in _GREEK_BLOCK.finditer(line))):
@@ -328,12 +360,20 @@ def repair_greek_c1(line: str, lang: str, out: list[Repair]) -> str:
         return line  # lost letters alone ("Δt", "Ο Πάπας") are no evidence: real Greek looks so
     if lone and (_INTACT_PUNCT.search(line) or _REAL_BETA.search(line)):
         return line  # the chain leaves no ’ – … intact; "β-blocker", "Aβ42", "ERβ" are real
-    fixed = _decode(line, spans, lang)
+    pairs: list[tuple[str, str]] = []
+    fixed = _decode(line, spans, lang, pairs)
     if fixed is None:
         return line
-    rule = "lossy-iso8859-7-c1" if lone else "mojibake-iso8859-7"
-    out.append(Repair(line, fixed, rule))
+    _record(pairs, "lossy-iso8859-7-c1" if lone else "mojibake-iso8859-7", out)
     return fixed
+
+
+def _record(pairs: list[tuple[str, str]], rule: str, out: list[Repair]) -> None:
+    """One Repair per distinct (before, after), with its count ("β" -> "—", 2)."""
+    counts: dict[tuple[str, str], int] = {}
+    for pair in pairs:
+        counts[pair] = counts.get(pair, 0) + 1
+    out.extend(Repair(before, after, rule, n) for (before, after), n in counts.items())
 
 
 # ---------------------------------------------------------------- Windows-1252, byte dropped
@@ -351,8 +391,8 @@ def decode_cp1252_lossy(line: str, lang: str) -> str | None:
 
 def decode_complete(text: str) -> str:
     """The text with its complete ISO-8859-7 sequences decoded ("Γ©" -> "é"): what the
-    language is guessed from (the first 20,000 characters are plenty)."""
-    head = text[:20000]
+    language is guessed from (the first 5,000 characters are plenty)."""
+    head = text[:5000]
     pieces, pos = [], 0
     for s in _spans(head, _G7, _C1_LOST, 0, _G7_FFFD):
         pieces += [head[pos : s.start], s.choices[0]]

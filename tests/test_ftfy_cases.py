@@ -31,7 +31,9 @@ def _normalise(text: str) -> str:
 
 def _ftfy_passes(case: dict[str, Any]) -> bool:
     """ftfy's own verdict (ftfy 6.3 passes one of its known failures)."""
-    return bool(uncurl_quotes(ftfy.fix_text(case["original"], uncurl_quotes=False)) == uncurl_quotes(case["fixed"]))
+    return bool(
+        uncurl_quotes(ftfy.fix_text(case["original"], uncurl_quotes=False)) == uncurl_quotes(case["fixed"])
+    )
 
 
 def _params() -> list[Any]:
