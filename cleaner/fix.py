@@ -145,12 +145,12 @@ def _guessed_a0(fixed: str, line: str) -> bool:
     return any(ord(c) > 0x7FF and c.encode("utf-8")[-1] == 0xA0 and c not in line for c in set(fixed))
 
 
-def _ftfy(text: str, data: bytes, out: list[Repair], c1: bool) -> str:
+def _ftfy(text: str, data: bytes, out: list[Repair], c1: bool) -> tuple[str, bool]:
     """ftfy on the lines its own detector flags; where it cannot decode a line because a
     byte was dropped (Windows-1252's undefined bytes), the byte is put back first."""
     flagged = _suspect_lines(text, data, c1)
     if not flagged:
-        return text
+        return text, False
     lines = text.split("\n")
     lang = ""
     for i in flagged:
@@ -165,7 +165,7 @@ def _ftfy(text: str, data: bytes, out: list[Repair], c1: bool) -> str:
         if fixed != line and "\n" not in fixed:
             out.append(Repair(line, fixed, rule))
             lines[i] = fixed
-    return "\n".join(lines)
+    return "\n".join(lines), True
 
 
 # Latin ligatures and digraph characters ("ﬁ", "ŉ", "ǌ") that ftfy takes apart on every
@@ -285,14 +285,14 @@ def _repair_once(text: str, out: list[Repair]) -> tuple[str, bool]:
         c1 = any("\x80" <= c <= "\x9f" for c in odd)
         before_ftfy = text
         data = text.encode("utf-8", "surrogatepass")
-        text = _ftfy(text, data, out, c1)
+        text, consulted = _ftfy(text, data, out, c1)
         if text is not before_ftfy:
             data = text.encode("utf-8", "surrogatepass")
         if (b"\xce" in data or b"\xcf" in data) and _G7_LEADS.search(
             text
         ):  # Greek letters (memchr)  # before NBSP and soft hyphens go: they are its bytes A0, AD
             text = _greek_c1(text, out)
-        consulted = text != before_ftfy
+        consulted = consulted or text != before_ftfy
         if any(lig in text for lig in _LIGATURES):  # all above U+00FF: O(1) in a Latin-1 string
             text = _sub_counted(_LIGATURE, lambda m: _LIGATURES[m.group()], text, "ligature", out)
         if odd - _NBSP_ONLY:
@@ -304,6 +304,9 @@ def _repair_once(text: str, out: list[Repair]) -> tuple[str, bool]:
         with_nbsp = text
         text = settled = _nbsp(text, out)
         changed = changed or (consulted and text != with_nbsp)
+        if text != with_nbsp and _G7_LEADS.search(text):  # "met\xa0β\xa0and": NBSP is a byte (A0) too
+            text = _greek_c1(text, out)
+            changed = changed or text != settled
     elif odd - _NBSP_ONLY:
         text = _invisible(text, out)
     if "&" in text or "<" in text:
