@@ -15,31 +15,19 @@ from collections.abc import Callable
 from html.entities import html5 as html5_entities
 
 import ftfy
-from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES, badness
+from ftfy.badness import BADNESS_RE, badness
 from ftfy.chardata import LIGATURES
 
-from . import lossy
+from . import detect, lossy
 from .model import Repair
 
 # The gate in front of ftfy is ftfy's own detector: ftfy changes a line's encoding only
 # when `ftfy.badness.BADNESS_RE` matches in it (`is_bad`), so a line it cannot match is a
 # line ftfy would leave alone. The regex costs ~7 MB/s, so it runs on a few windows only:
-# every one of its matches holds two adjacent non-ASCII characters (four or more UTF-8 bytes
-# >= 0x80 in a row), a C1 control, an "Œ"/"œ", or "Ã"/"Â" before a space. The first is
-# found at memchr speed on the UTF-8 bytes (`translate` + `find`), the others with `in`.
-_IN_CLASSES = re.compile("[" + "".join(MOJIBAKE_CATEGORIES.values()) + "]")
-# The UTF-8 lead bytes of the characters the detector's classes hold (Latin-1, Latin
-# Extended, Greek, Cyrillic, U+2000-U+2FFF …), and every continuation byte: a run of four
-# such bytes is where two of them can be adjacent. Arabic, Hebrew or CJK text, whose lead
-# bytes are not among them, makes no run.
-_DETECTED = {
-    c for c in map(chr, range(0x80, 0x10000)) if BADNESS_RE.pattern.find(c) >= 0 or _IN_CLASSES.match(c)
-}
-_LEAD_BYTES = {c.encode("utf-8", "surrogatepass")[0] for c in _DETECTED}
-_HIGH = bytes(1 if 0x80 <= i <= 0xBF or i in _LEAD_BYTES else 0 for i in range(256))
-_RUN = b"\x01\x01\x01\x01"
-_SINGLE = re.compile("[\u00c2\u00c3] |[\u0152\u0153][^A-Za-z]")
+# around the adjacent pairs of characters that its own branches need (`detect`).
 _WINDOW = 32  # bytes each side of a run: a BADNESS_RE match is at most 7 characters
+_PLAIN_ASCII = bytes(b for b in range(0x80) if 0x20 <= b < 0x7F or b in b"\t\n")
+_RUN = b"\x01\x01\x01\x01"  # two adjacent characters of the table: four bytes or more
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, normalization=None)
 
@@ -55,6 +43,9 @@ _LOSSY_LATIN_GATE = re.compile(r"â(?:\(TM\)|\")")
 # Characters that carry nothing: zero-width space, word joiner, BOM, soft hyphen, C0/C1
 # controls (tab and newline excepted). ZWJ/ZWNJ stay: emoji and Indic/Persian need them.
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INVISIBLE_SET = frozenset(
+    "\u200b\u2060\ufeff\u00ad\x0b\x0c\x7f" + "".join(map(chr, [*range(9), *range(0x0E, 0x20)]))
+)
 # C1 controls are what mojibake read as Latin-1 is made of ("â\x80\x99"): ftfy needs them,
 # so they go only after ftfy has had its turn.
 _C1 = re.compile("[\x80-\x9f]")
@@ -105,23 +96,54 @@ def _sub_counted(pattern: re.Pattern[str], repl: Replacement, text: str, rule: s
     return new
 
 
-def _suspect_lines(text: str, data: bytes, c1: bool) -> list[int]:
-    """The indexes of the lines ftfy's detector flags (every line it would fix is among them);
-    `data` is the text in UTF-8."""
-    if c1 or (any(c in text for c in "\u00c2\u00c3\u0152\u0153") and _SINGLE.search(text)):
-        return [i for i, line in enumerate(text.split("\n")) if BADNESS_RE.search(line)]
-    high = data.translate(_HIGH)
+def _unusual(data: bytes) -> str:
+    """The characters of a text (`data`: its UTF-8) that are not printable ASCII, tab or
+    newline, in order: the other ASCII bytes are deleted in one C pass and the few left
+    decoded. Every gate of the stage is a set lookup on them."""
+    return data.translate(None, _PLAIN_ASCII).decode("utf-8", "surrogatepass")
+
+
+def _suspect_lines(text: str, data: bytes, chars: frozenset[str]) -> list[int]:
+    """The indexes of the lines ftfy's detector flags, exactly (every line ftfy would fix
+    is among them); `data` is the text in UTF-8, `chars` its non-ASCII characters."""
+    found: set[int] = set()
+    line_no, counted = 0, 0
+    for i in detect.unpaired_hits(text, chars):  # "Ã " at a word's end, C1 controls …
+        if i < counted:
+            continue  # on a line already looked at
+        start = text.rfind("\n", 0, i) + 1
+        stop = text.find("\n", i)
+        stop = len(text) if stop < 0 else stop
+        line_no += text.count("\n", counted, start)
+        counted = stop
+        if BADNESS_RE.search(text[start:stop]):
+            found.add(line_no)
+    if detect.doc_may_pair(chars):  # else a clean document: no two of its characters make a pair
+        found.update(_paired_lines(data))
+    return sorted(found)
+
+
+def _paired_lines(data: bytes) -> list[int]:
+    """The lines where BADNESS_RE matches with a pair of the table: looked for in windows
+    around the runs of adjacent non-ASCII characters that hold such a pair."""
+    high = data.translate(detect.HIGH)
     pos = high.find(_RUN)
     found: list[int] = []
     line_no, counted = 0, 0
+    verdicts = detect.RUN_VERDICTS
     while pos >= 0:
         end = high.find(b"\x00", pos)
         end = len(high) if end < 0 else end
+        run = data[pos:end]
+        if not verdicts.get(run, True) or not detect.run_may_pair(run):
+            pos = high.find(_RUN, end)
+            continue
         start = data.rfind(b"\n", 0, pos) + 1
         stop = data.find(b"\n", end)
         stop = len(data) if stop < 0 else stop
-        window = data[max(start, pos - _WINDOW) : min(stop, end + _WINDOW)].decode("utf-8", "ignore")
-        if BADNESS_RE.search(window):
+        left = max(start, pos - _WINDOW)
+        window = data[left : min(stop, end + _WINDOW)].decode("utf-8", "ignore")
+        if BADNESS_RE.search(window, 0 if left == start else 1):  # "^" is the line's start only
             line_no += data.count(b"\n", counted, start)
             counted = start
             found.append(line_no)
@@ -145,10 +167,10 @@ def _guessed_a0(fixed: str, line: str) -> bool:
     return any(ord(c) > 0x7FF and c.encode("utf-8")[-1] == 0xA0 and c not in line for c in set(fixed))
 
 
-def _ftfy(text: str, data: bytes, out: list[Repair], c1: bool) -> tuple[str, bool]:
+def _ftfy(text: str, data: bytes, chars: frozenset[str], out: list[Repair]) -> tuple[str, bool]:
     """ftfy on the lines its own detector flags; where it cannot decode a line because a
     byte was dropped (Windows-1252's undefined bytes), the byte is put back first."""
-    flagged = _suspect_lines(text, data, c1)
+    flagged = _suspect_lines(text, data, chars)
     if not flagged:
         return text, False
     lines = text.split("\n")
@@ -172,18 +194,25 @@ def _ftfy(text: str, data: bytes, out: list[Repair], c1: bool) -> tuple[str, boo
 # line, mojibake or not: its table, so the output stays the same as ftfy's.
 _LIGATURES = {chr(cp): s for cp, s in LIGATURES.items()}
 _LIGATURE = re.compile("[" + "".join(_LIGATURES) + "]")
+_LIGATURE_SET = frozenset(_LIGATURES)
 
 # A character ISO-8859-7 gives a UTF-8 lead byte (C2-F4): where the Greek-C1 chain can be.
 _G7_LEADS = re.compile("[\u0392-\u03a1\u03a3-\u03af\u03b0-\u03c4]")
+_G7_SET = frozenset(map(chr, [*range(0x392, 0x3A2), *range(0x3A3, 0x3C5)]))
 
 
 def _greek_c1(text: str, out: list[Repair]) -> str:
     """UTF-8 read as ISO-8859-7, C1 bytes dropped, line by line (see `lossy`)."""
     lines = text.split("\n")
-    lang = ""
+    known: list[str] = []
+
+    def lang() -> str:
+        if not known:
+            known.append(lossy.doc_language(lossy.decode_complete(text)))
+        return known[0]
+
     for i, line in enumerate(lines):
         if _G7_LEADS.search(line):
-            lang = lang or lossy.doc_language(lossy.decode_complete(text))
             line = lossy.repair_cp1253_punct(line, out)
             lines[i] = lossy.repair_greek_c1(line, lang, out) if _G7_LEADS.search(line) else line
     return "\n".join(lines)
@@ -202,7 +231,7 @@ def _unescape(m: re.Match[str]) -> str:
 def _markup(text: str, out: list[Repair]) -> str:
     """Unescape entities and drop known tags, to a fixed point so a second run changes nothing."""
     original = text
-    if "&" in text:
+    if "&" in text and _AMP_CHAIN.search(text):  # (a regex with a literal head scans fastest)
         text = _sub_counted(_AMP_CHAIN, "&", text, "html-entity", out)
     for _ in range(4):
         before = text
@@ -216,13 +245,14 @@ def _markup(text: str, out: list[Repair]) -> str:
     return text if text == original else _nbsp(_invisible(text, out), out)
 
 
-def _invisible(text: str, out: list[Repair]) -> str:
-    """Newlines to "\\n" and invisible characters out (NBSP waits: mojibake needs it)."""
-    if "\r" in text:
+def _invisible(text: str, out: list[Repair], odd: frozenset[str] | None = None) -> str:
+    """Newlines to "\\n" and invisible characters out (NBSP waits: mojibake needs it).
+    `odd`, when known, is which `_ODD` characters the text holds: no class scan then."""
+    if "\r" in (text if odd is None else odd):
         text = _sub_counted(_CR, "\n", text, "newline", out)
-    if _INVISIBLE.search(text):
+    if _INVISIBLE.search(text) if odd is None else not _INVISIBLE_SET.isdisjoint(odd):
         text = _sub_counted(_INVISIBLE, "", text, "invisible", out)
-    if _SURROGATE.search(text):
+    if _SURROGATE.search(text) if odd is None else any("\ud800" <= c <= "\udfff" for c in odd):
         text = _sub_counted(_SURROGATE, "\ufffd", text, "lone-surrogate", out)
     return text
 
@@ -232,20 +262,6 @@ def _nbsp(text: str, out: list[Repair]) -> str:
         out.append(Repair(_NBSP, " ", "nbsp", text.count(_NBSP)))
         text = text.replace(_NBSP, " ")
     return text
-
-
-def _odd_chars(text: str) -> frozenset[str]:
-    """Which of the `_ODD` characters occur. `str.isprintable` (a C loop, ~10 instructions
-    a character) clears most documents; only the rest pay for the class scan."""
-    probe = text.replace("\n", " ")
-    if "\t" in probe:
-        probe = probe.replace("\t", " ")
-    nbsp = _NBSP in probe
-    if nbsp:
-        probe = probe.replace(_NBSP, " ")
-    if probe.isprintable():
-        return _NBSP_ONLY if nbsp else _NONE
-    return frozenset(_ODD.findall(text))
 
 
 REPAIR_PASSES = 4  # a repair can reveal another; hostile nesting deeper than this stays
@@ -273,42 +289,52 @@ def _repair_once(text: str, out: list[Repair]) -> tuple[str, bool]:
 
     Order: ftfy sees the text as it came (soft hyphens, NBSP and C1 controls are parts of
     mojibake: "Ã\xad" is "í"), then what it leaves of them goes."""
-    odd = _odd_chars(text)
+    data = text.encode("utf-8", "surrogatepass")
+    unusual = _unusual(data)
+    odd = frozenset(_ODD.findall(unusual)) if unusual else _NONE
     if "\r" in odd:
         text = _sub_counted(_CR, "\n", text, "newline", out)
+        data = text.encode("utf-8", "surrogatepass")
+    scanned = text  # the text `odd` was read from (but for "\r")
     settled = text
     changed = False
     if not text.isascii():
-        if _LOSSY_LATIN_GATE.search(text):
+        chars = frozenset(unusual)  # every gate below is a set lookup on it
+        if "â" in chars and _LOSSY_LATIN_GATE.search(text):
+            before = text
             for pattern, repl, rule in _LOSSY_LATIN:
                 text = _sub_counted(pattern, repl, text, rule, out)
+            if text != before:
+                data = text.encode("utf-8", "surrogatepass")
+                chars = frozenset(_unusual(data))
         c1 = any("\x80" <= c <= "\x9f" for c in odd)
         before_ftfy = text
-        data = text.encode("utf-8", "surrogatepass")
-        text, consulted = _ftfy(text, data, out, c1)
-        if text is not before_ftfy:
-            data = text.encode("utf-8", "surrogatepass")
-        if (b"\xce" in data or b"\xcf" in data) and _G7_LEADS.search(
-            text
-        ):  # Greek letters (memchr)  # before NBSP and soft hyphens go: they are its bytes A0, AD
+        text, consulted = _ftfy(text, data, chars, out)
+        if text != before_ftfy:
+            chars = frozenset(_unusual(text.encode("utf-8", "surrogatepass")))
+        # Greek letters: before NBSP and soft hyphens go, they are its bytes A0, AD
+        if not _G7_SET.isdisjoint(chars):
+            before_greek = text
             text = _greek_c1(text, out)
+            if text != before_greek:
+                chars = frozenset(_unusual(text.encode("utf-8", "surrogatepass")))
         consulted = consulted or text != before_ftfy
-        if any(lig in text for lig in _LIGATURES):  # all above U+00FF: O(1) in a Latin-1 string
+        if not _LIGATURE_SET.isdisjoint(chars):
             text = _sub_counted(_LIGATURE, lambda m: _LIGATURES[m.group()], text, "ligature", out)
         if odd - _NBSP_ONLY:
-            text = _invisible(text, out)
+            text = _invisible(text, out, odd if text == scanned else None)
             if c1:
                 text = _sub_counted(_C1, "", text, "invisible", out)
         # NBSP after ftfy ("à" read as cp1252 is "Ã" + NBSP, which ftfy must see intact).
         changed = text != settled
         with_nbsp = text
-        text = settled = _nbsp(text, out)
+        text = settled = _nbsp(text, out) if _NBSP in chars else text  # `chars` is kept current
         changed = changed or (consulted and text != with_nbsp)
-        if text != with_nbsp and _G7_LEADS.search(text):  # "met\xa0β\xa0and": NBSP is a byte (A0) too
+        if text != with_nbsp and not _G7_SET.isdisjoint(chars):  # "met\xa0β\xa0and": NBSP is a byte (A0) too
             text = _greek_c1(text, out)
             changed = changed or text != settled
     elif odd - _NBSP_ONLY:
-        text = _invisible(text, out)
+        text = _invisible(text, out, odd)
     if "&" in text or "<" in text:
         before = text
         text = _markup(text, out)

@@ -22,6 +22,7 @@ import contextlib
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -323,12 +324,21 @@ _REAL_BETA = re.compile(r"-β|β-|β\d|(?<![^\W\d_])[A-Z]{1,3}β(?![^\W\d_])")
 
 
 _W3 = _byte_map("cp1253")
+# What the chain's evidence needs: a "β", or a lead with a continuation after it.
+_G7_EVIDENCE = re.compile(
+    "β|[{}][{}\ufffd]".format(
+        "".join(re.escape(c) for c, b in _G7.items() if _need(b)),
+        "".join(re.escape(c) for c, b in _G7.items() if 0x80 <= b <= 0xBF),
+    )
+)
 
 
 def repair_cp1253_punct(line: str, out: list[Repair]) -> str:
     """UTF-8 read as Windows-1253, where ftfy's detector does not look ("β€”" for "—",
     "Β£" for "£"): the complete sequences that start with "β"/"Β" and hold no Greek
     letter after it (real Greek never writes "β€" or "Β£")."""
+    if "β" not in line and "Β" not in line:
+        return line
     spans = [
         s
         for s in _spans(line, _W3, b"", 0, b"")
@@ -344,9 +354,12 @@ def repair_cp1253_punct(line: str, out: list[Repair]) -> str:
     return "".join(pieces) + line[pos:]
 
 
-def repair_greek_c1(line: str, lang: str, out: list[Repair]) -> str:
+def repair_greek_c1(line: str, lang: Callable[[], str], out: list[Repair]) -> str:
     """UTF-8 read as ISO-8859-7 with the C1 bytes dropped, on one line: every span put
-    back and decoded, or the line left as it is."""
+    back and decoded, or the line left as it is. (`lang` gives the document's language,
+    asked only when a line gets that far: guessing it costs more than most lines.)"""
+    if not _G7_EVIDENCE.search(line):
+        return line  # no "β" and no complete sequence: see "lost letters alone" below
     spans = _spans(line, _G7, _C1_LOST, 2, _G7_FFFD)
     if not spans:
         return line
@@ -361,7 +374,7 @@ def repair_greek_c1(line: str, lang: str, out: list[Repair]) -> str:
     if lone and (_INTACT_PUNCT.search(line) or _REAL_BETA.search(line)):
         return line  # the chain leaves no ’ – … intact; "β-blocker", "Aβ42", "ERβ" are real
     pairs: list[tuple[str, str]] = []
-    fixed = _decode(line, spans, lang, pairs)
+    fixed = _decode(line, spans, lang(), pairs)
     if fixed is None:
         return line
     _record(pairs, "lossy-iso8859-7-c1" if lone else "mojibake-iso8859-7", out)
