@@ -161,7 +161,10 @@ def run_may_pair(run: bytes) -> bool:
     if verdict is None:
         if PAIRS is None:  # pragma: no cover
             return True
-        text = run.decode("utf-8", "ignore")  # a run may begin inside a character
+        skip = 0
+        while skip < len(run) and run[skip] < 0xC0:  # a run may begin inside a character
+            skip += 1
+        text = run[skip:].decode("utf-8", "surrogatepass")
         verdict = any(b in PAIRS.get(a, _EMPTY) for a, b in zip(text, text[1:], strict=False))
         if len(RUN_VERDICTS) > 50_000:  # hostile input: keep memory bounded
             RUN_VERDICTS.clear()

@@ -74,6 +74,7 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]
 # hostile nesting outlasts any bounded number of passes (and a fixed point would be
 # quadratic), and what a first run left, a second would undo.
 _AMP_CHAIN = re.compile(r"&(?:amp;|#0*38;|#[xX]0*26;)+")
+_ENTITY_HEAD = re.compile(r"&(?:#|[a-zA-Z][a-zA-Z0-9]{1,31};)")  # where _ENTITY or _AMP_CHAIN can match
 
 
 Replacement = str | Callable[[re.Match[str]], str]
@@ -141,8 +142,12 @@ def _paired_lines(data: bytes) -> list[int]:
         start = data.rfind(b"\n", 0, pos) + 1
         stop = data.find(b"\n", end)
         stop = len(data) if stop < 0 else stop
-        left = max(start, pos - _WINDOW)
-        window = data[left : min(stop, end + _WINDOW)].decode("utf-8", "ignore")
+        left, right = max(start, pos - _WINDOW), min(stop, end + _WINDOW)
+        while 0x80 <= data[left] < 0xC0:  # whole characters: a decoder that dropped a part
+            left -= 1  # (or a lone surrogate) would make two characters adjacent that are not
+        while right < stop and 0x80 <= data[right] < 0xC0:
+            right += 1
+        window = data[left:right].decode("utf-8", "surrogatepass")
         if BADNESS_RE.search(window, 0 if left == start else 1):  # "^" is the line's start only
             line_no += data.count(b"\n", counted, start)
             counted = start
@@ -231,7 +236,10 @@ def _unescape(m: re.Match[str]) -> str:
 def _markup(text: str, out: list[Repair]) -> str:
     """Unescape entities and drop known tags, to a fixed point so a second run changes nothing."""
     original = text
-    if "&" in text and _AMP_CHAIN.search(text):  # (a regex with a literal head scans fastest)
+    entity = "&" in text and _ENTITY_HEAD.search(text) is not None  # a literal head scans fastest
+    if not entity and not ("<" in text and _TAG.search(text)):
+        return text
+    if entity and _AMP_CHAIN.search(text):
         text = _sub_counted(_AMP_CHAIN, "&", text, "html-entity", out)
     for _ in range(4):
         before = text

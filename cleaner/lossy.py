@@ -154,28 +154,8 @@ _GREEK_VOWELS = frozenset("αεηιουωάέήίόύώϊϋΐΰ")
 # Words after which a dash cannot come: an article or preposition never ends a clause.
 # ("the β coefficient" keeps its β; English only, where the lone-β chain is commonest.)
 _NO_DASH_AFTER = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "by",
-        "for",
-        "with",
-        "from",
-        "into",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "and",
-        "or",
-    ]
+    ("a", "an", "the", "of", "in", "on", "at", "to", "by", "for", "with", "from", "into", "as")
+    + ("is", "are", "was", "were", "and", "or")
 )
 _CONTRACTION = re.compile(r"(?:s|t|d|m|ll|re|ve)(?![^\W\d_])")
 # l’ d’ c’ qu’ (French, Italian), O’Neil
@@ -324,20 +304,25 @@ _REAL_BETA = re.compile(r"-β|β-|β\d|(?<![^\W\d_])[A-Z]{1,3}β(?![^\W\d_])")
 
 
 _W3 = _byte_map("cp1253")
-# What the chain's evidence needs: a "β", or a lead with a continuation after it.
-_G7_EVIDENCE = re.compile(
-    "β|[{}][{}\ufffd]".format(
-        "".join(re.escape(c) for c, b in _G7.items() if _need(b)),
-        "".join(re.escape(c) for c, b in _G7.items() if 0x80 <= b <= 0xBF),
-    )
-)
+
+
+def _chars_of(bmap: dict[str, int], test: Callable[[int], bool]) -> str:
+    return "".join(re.escape(c) for c, b in bmap.items() if test(b))
+
+
+# What the chains' evidence needs, searched before the spans are (a Python loop): a "β",
+# or a lead with a continuation after it; a letter no sequence can hold means real Greek.
+_G7_CONT = _chars_of(_G7, lambda b: 0x80 <= b <= 0xBF)
+_G7_EVIDENCE = re.compile(f"β|[{_chars_of(_G7, _need)}][{_G7_CONT}\ufffd]")
+_G7_NEVER = re.compile(f"[^{_G7_CONT}{_chars_of(_G7, _need)}\x00-\u036f\u0400-\U0010ffff]")
+_W3_EVIDENCE = re.compile(f"[βΒ][{_chars_of(_W3, lambda b: 0x80 <= b <= 0xBF)}]")
 
 
 def repair_cp1253_punct(line: str, out: list[Repair]) -> str:
     """UTF-8 read as Windows-1253, where ftfy's detector does not look ("β€”" for "—",
     "Β£" for "£"): the complete sequences that start with "β"/"Β" and hold no Greek
     letter after it (real Greek never writes "β€" or "Β£")."""
-    if "β" not in line and "Β" not in line:
+    if ("β" not in line and "Β" not in line) or not _W3_EVIDENCE.search(line):
         return line
     spans = [
         s
@@ -358,8 +343,8 @@ def repair_greek_c1(line: str, lang: Callable[[], str], out: list[Repair]) -> st
     """UTF-8 read as ISO-8859-7 with the C1 bytes dropped, on one line: every span put
     back and decoded, or the line left as it is. (`lang` gives the document's language,
     asked only when a line gets that far: guessing it costs more than most lines.)"""
-    if not _G7_EVIDENCE.search(line):
-        return line  # no "β" and no complete sequence: see "lost letters alone" below
+    if not _G7_EVIDENCE.search(line) or _G7_NEVER.search(line):
+        return line  # no "β" and no complete sequence (see "lost letters alone" below), or Greek
     spans = _spans(line, _G7, _C1_LOST, 2, _G7_FFFD)
     if not spans:
         return line

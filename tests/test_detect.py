@@ -21,7 +21,7 @@ except ImportError:  # Python 3.10
     _parser = importlib.import_module("sre_parse")
 
 # Characters for the positions of a branch that are not a plain class ("\s", "[a-z]", ".").
-_FILLERS = " \xa0aZz.1é’\n"
+_FILLERS = " \xa0aZz.1é’\n\udce9😀"
 
 
 def _branch_positions() -> list[list[str]]:
@@ -54,7 +54,7 @@ def _near_mojibake(draw: st.DrawFn) -> str:
     for _ in range(draw(st.integers(1, 12))):
         kind = draw(st.integers(0, 4))
         if kind == 0:
-            words = ["the", "Ab", "x", "1", "café", "Straße", "«\xa0oui\xa0»", "l’été"]
+            words = ["the", "Ab", "x", "1", "café", "Straße", "«\xa0oui\xa0»", "l’été", "\udce9", "😀", "한"]
             pieces.append(draw(st.sampled_from(words)))
         elif kind == 1:
             pieces.append(draw(st.sampled_from([" ", "\n", "", "  ", "\xa0"])))
