@@ -306,7 +306,7 @@ _REAL_BETA = re.compile(r"-β|β-|β\d|(?<![^\W\d_])[A-Z]{1,3}β(?![^\W\d_])")
 _W3 = _byte_map("cp1253")
 
 
-def _chars_of(bmap: dict[str, int], test: Callable[[int], bool]) -> str:
+def _chars_of(bmap: dict[str, int], test: Callable[[int], object]) -> str:
     return "".join(re.escape(c) for c, b in bmap.items() if test(b))
 
 
