@@ -255,19 +255,34 @@ def _markup(text: str, out: list[Repair]) -> str:
 
 def _invisible(text: str, out: list[Repair], odd: frozenset[str] | None = None) -> str:
     """Newlines to "\\n" and invisible characters out (NBSP waits: mojibake needs it).
-    `odd`, when known, is which `_ODD` characters the text holds: no class scan then."""
-    if "\r" in (text if odd is None else odd):
+    `odd` is which `_ODD` characters the text holds (read here when not given): each one
+    present goes with `str.replace`, no class scan, recorded in order of first occurrence."""
+    if odd is None:
+        odd = _odd_of(text)
+    if "\r" in odd:
         text = _sub_counted(_CR, "\n", text, "newline", out)
-    if _INVISIBLE.search(text) if odd is None else not _INVISIBLE_SET.isdisjoint(odd):
-        text = _sub_counted(_INVISIBLE, "", text, "invisible", out)
-    if _SURROGATE.search(text) if odd is None else any("\ud800" <= c <= "\udfff" for c in odd):
-        text = _sub_counted(_SURROGATE, "\ufffd", text, "lone-surrogate", out)
+    gone = [(c, "", "invisible") for c in odd if c in _INVISIBLE_SET]
+    gone += [(c, "\ufffd", "lone-surrogate") for c in odd if "\ud800" <= c <= "\udfff"]
+    for rule in ("invisible", "lone-surrogate"):
+        found = sorted((text.find(c), c, after) for c, after, r in gone if r == rule)
+        for at, c, after in found:
+            if at >= 0:
+                out.append(Repair(c, after, rule, text.count(c)))
+                text = text.replace(c, after)
     return text
 
 
-def _nbsp(text: str, out: list[Repair]) -> str:
-    if _NBSP in text:
-        out.append(Repair(_NBSP, " ", "nbsp", text.count(_NBSP)))
+def _odd_of(text: str) -> frozenset[str]:
+    """Which `_ODD` characters `text` holds (two C passes and a scan of the few left)."""
+    unusual = _unusual(text.encode("utf-8", "surrogatepass"))
+    return frozenset(_ODD.findall(unusual)) if unusual else _NONE
+
+
+def _nbsp(text: str, out: list[Repair], n: int = -1) -> str:
+    """NBSP to a space; `n` is how many the text holds, when known."""
+    n = text.count(_NBSP) if n < 0 else n
+    if n:
+        out.append(Repair(_NBSP, " ", "nbsp", n))
         text = text.replace(_NBSP, " ")
     return text
 
@@ -336,7 +351,9 @@ def _repair_once(text: str, out: list[Repair]) -> tuple[str, bool]:
         # NBSP after ftfy ("à" read as cp1252 is "Ã" + NBSP, which ftfy must see intact).
         changed = text != settled
         with_nbsp = text
-        text = settled = _nbsp(text, out) if _NBSP in chars else text  # `chars` is kept current
+        if _NBSP in chars:  # `chars` is kept current; `unusual` holds every NBSP of `scanned`
+            text = _nbsp(text, out, unusual.count(_NBSP) if text == scanned else -1)
+        settled = text
         changed = changed or (consulted and text != with_nbsp)
         if text != with_nbsp and not _G7_SET.isdisjoint(chars):  # "met\xa0β\xa0and": NBSP is a byte (A0) too
             text = _greek_c1(text, out)
