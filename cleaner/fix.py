@@ -189,10 +189,28 @@ def _ftfy(text: str, data: bytes, chars: frozenset[str], out: list[Repair]) -> t
             ours = lossy.decode_cp1252_lossy(line, lang)
             if ours is not None and (badness(ours) < badness(fixed) or _guessed_a0(fixed, line)):
                 fixed, rule = ours, "lossy-cp1252-dropped-byte"
+        if _G7_LEADS.search(line):  # ftfy reads ISO-8859-7 as Windows-1253 ("Γ€" as "À", not "ä")
+            greek: list[Repair] = []
+            ours = lossy.repair_greek_c1(line, lambda: _greek_language(text), greek)
+            if ours != line and (badness(ours), _case_breaks(ours)) < (badness(fixed), _case_breaks(fixed)):
+                out.extend(greek)
+                lines[i] = ours
+                continue
         if fixed != line and "\n" not in fixed:
             out.append(Repair(line, fixed, rule))
             lines[i] = fixed
     return "\n".join(lines), True
+
+
+def _case_breaks(text: str) -> int:
+    """Lowercase letters followed by an uppercase one ("hyvÀ"): where two readings of a line
+    are as good by ftfy's measure, the one that writes words in one case is the text."""
+    return sum(1 for a, b in zip(text, text[1:], strict=False) if b.isupper() and a.islower())
+
+
+def _greek_language(text: str) -> str:
+    """The document's language, read through the ISO-8859-7 chain ("Γ©" is "é")."""
+    return lossy.doc_language(lossy.decode_complete(text))
 
 
 # Latin ligatures and digraph characters ("ﬁ", "ŉ", "ǌ") that ftfy takes apart on every
@@ -213,7 +231,7 @@ def _greek_c1(text: str, out: list[Repair]) -> str:
 
     def lang() -> str:
         if not known:
-            known.append(lossy.doc_language(lossy.decode_complete(text)))
+            known.append(_greek_language(text))
         return known[0]
 
     for i, line in enumerate(lines):

@@ -356,7 +356,8 @@ def repair_greek_c1(line: str, lang: Callable[[], str], out: list[Repair]) -> st
     lone = [s for s in spans if s.missing]
     if all(s.missing and line[s.start] != "β" for s in spans):
         return line  # lost letters alone ("Δt", "Ο Πάπας") are no evidence: real Greek looks so
-    if lone and (_INTACT_PUNCT.search(line) or _REAL_BETA.search(line)):
+    intact = any(m.start() not in covered for m in _INTACT_PUNCT.finditer(line))  # "Γ‘" is "á"
+    if lone and (intact or _REAL_BETA.search(line)):
         return line  # the chain leaves no ’ – … intact; "β-blocker", "Aβ42", "ERβ" are real
     pairs: list[tuple[str, str]] = []
     fixed = _decode(line, spans, lang(), pairs)
