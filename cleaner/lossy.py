@@ -65,7 +65,7 @@ _PLAUSIBLE = frozenset({"Lu", "Ll", "Pd", "Pi", "Pf", "Po", "Ps", "Pe", "Sm", "S
 
 
 def _plausible(ch: str) -> bool:
-    return ch == "\u200d" or unicodedata.category(ch) in _PLAUSIBLE
+    return ch in "\u200dªº" or unicodedata.category(ch) in _PLAUSIBLE  # (ª º are "other letters")
 
 
 @lru_cache(maxsize=4096)
