@@ -187,12 +187,12 @@ def _ftfy(text: str, data: bytes, chars: frozenset[str], out: list[Repair]) -> t
         if _LOST_BYTE.search(line):  # a sequence cut short: ftfy would read it as something else
             lang = lang or lossy.doc_language(text)
             ours = lossy.decode_cp1252_lossy(line, lang)
-            if ours is not None and (badness(ours) < badness(fixed) or _guessed_a0(fixed, line)):
+            if ours is not None and (_worse(fixed, ours) or _guessed_a0(fixed, line)):
                 fixed, rule = ours, "lossy-cp1252-dropped-byte"
         if _G7_LEADS.search(line):  # ftfy reads ISO-8859-7 as Windows-1253 ("Γ€" as "À", not "ä")
             greek: list[Repair] = []
             ours = lossy.repair_greek_c1(line, lambda: _greek_language(text), greek)
-            if ours != line and (badness(ours), _case_breaks(ours)) < (badness(fixed), _case_breaks(fixed)):
+            if ours != line and _worse(fixed, ours):
                 out.extend(greek)
                 lines[i] = ours
                 continue
@@ -202,9 +202,16 @@ def _ftfy(text: str, data: bytes, chars: frozenset[str], out: list[Repair]) -> t
     return "\n".join(lines), True
 
 
+def _worse(theirs: str, ours: str) -> bool:
+    """Whether ftfy's reading of a line is worse than ours: by ftfy's own measure, then by
+    lowercase letters followed by an uppercase one ("hyvÀ", "buÄ"): of two readings as good
+    by the first, the one that writes each word in one case is the text."""
+    if theirs == ours:
+        return False
+    return (badness(ours), _case_breaks(ours)) < (badness(theirs), _case_breaks(theirs))
+
+
 def _case_breaks(text: str) -> int:
-    """Lowercase letters followed by an uppercase one ("hyvÀ"): where two readings of a line
-    are as good by ftfy's measure, the one that writes words in one case is the text."""
     return sum(1 for a, b in zip(text, text[1:], strict=False) if b.isupper() and a.islower())
 
 

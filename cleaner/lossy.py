@@ -22,10 +22,13 @@ import contextlib
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import lexicon
+from .lexicon import ALPHABETS
 from .model import Repair
 
 __all__ = ["decode_complete", "decode_cp1252_lossy", "doc_language", "repair_cp1253_punct", "repair_greek_c1"]
@@ -128,24 +131,6 @@ def _spans(line: str, bmap: dict[str, int], lost: bytes, max_missing: int, wild:
 
 # Quotes by language (typographic convention): opening and closing double quote.
 _QUOTES = {"de": "„“", "cs": "„“", "sk": "„“", "pl": "„”", "hu": "„”", "ro": "„”", "fi": "””", "sv": "””"}
-# The letters each language writes beyond ASCII (its alphabet, not words): they say which
-# of several decoded letters a language can hold, and which language the document is in.
-_ALPHABETS = {
-    "cs": "áčďéěíňóřšťúůýž",
-    "sk": "áäčďéíĺľňóôŕšťúýž",
-    "pl": "ąćęłńóśźż",
-    "hu": "áéíóöőúüű",
-    "de": "äöüß",
-    "fi": "äöå",
-    "sv": "äöå",
-    "fr": "àâæçéèêëîïôœùûüÿ",
-    "es": "áéíñóúü",
-    "pt": "áâãàçéêíóôõú",
-    "it": "àèéìíîòóùú",
-    "ro": "ăâîșț",
-    "tr": "çğıöşü",
-    "el": "αβγδεζηθικλμνξοπρστυφχψωάέήίόύώϊϋΐΰς",
-}
 # The order in which decoded letters are likeliest when the context leaves several
 # (commonness in the languages that use them; a letter missing here is never guessed).
 _LETTER_ORDER = "ßěčřňťďłńśąęćőűÁÉÍÓÚÝÄÖÜČĚŘŠŽŁŚŐŰŃÀÈÌÒÙÂÊÎÔÛÇÑÅÆØĞŞăāēīūρύ"
@@ -170,7 +155,7 @@ def doc_language(text: str) -> str:
     when it has none): enough to pick quotes and letters."""
     letters = set(_NON_ASCII_LETTER.findall(text[:5000].lower()))
     best, score = "en", 1  # one letter (a "café" in English) is no evidence
-    for lang, alphabet in _ALPHABETS.items():
+    for lang, alphabet in ALPHABETS.items():
         s = sum(1 for c in letters if c in alphabet) - sum(
             1 for c in letters if c not in alphabet and c < "ɐ"
         )
@@ -222,7 +207,7 @@ def _letter(line: str, s: Span, lang: str) -> str | None:
         cands = [c for c in cands if c.islower()]
     elif prev.isupper() or nxt.isupper():
         cands = [c for c in cands if c.isupper()]
-    alphabet = _ALPHABETS.get(lang, "")
+    alphabet = ALPHABETS.get(lang, "")
     native = [c for c in cands if c.lower() in alphabet]
     cands = native or cands
     if lang == "el" or any("\u0370" <= c <= "\u03ff" for c in cands):
@@ -283,14 +268,21 @@ def _decode(
     pieces.append(line[pos:])
     opening, closing = _QUOTES.get(lang, "“”")[0], _QUOTES.get(lang, "“”")[1]
     opened = 0
+    letters: dict[int, tuple[str, ...]] = {}  # lost letters, for the word lists to check
     for k, s in lossy:
         at = sum(len(p) for p in pieces[:k])
         text = "".join(pieces)
         ch = _choose(text, Span(at, at + 1, s.choices, s.missing), lang, opened)
+        if sum(c.isalpha() for c in s.choices) > 1 and "’" not in s.choices:
+            letters[k] = s.choices
+            ch = ch or "\x00"  # undecided: the word lists may know
         if ch is None:
             return None
         opened += (ch == opening) - (ch == closing and opening != closing)
         pieces[k] = ch
+    lexicon.choose_words(pieces, letters, lang)
+    if any(pieces[k] == "\x00" for k in letters):
+        return None
     if pairs is not None:
         pairs.extend((line[s.start : s.end], pieces[2 * i + 1]) for i, s in enumerate(spans))
     return "".join(pieces)
@@ -369,10 +361,7 @@ def repair_greek_c1(line: str, lang: Callable[[], str], out: list[Repair]) -> st
 
 def _record(pairs: list[tuple[str, str]], rule: str, out: list[Repair]) -> None:
     """One Repair per distinct (before, after), with its count ("β" -> "—", 2)."""
-    counts: dict[tuple[str, str], int] = {}
-    for pair in pairs:
-        counts[pair] = counts.get(pair, 0) + 1
-    out.extend(Repair(before, after, rule, n) for (before, after), n in counts.items())
+    out.extend(Repair(before, after, rule, n) for (before, after), n in Counter(pairs).items())
 
 
 # ---------------------------------------------------------------- Windows-1252, byte dropped
