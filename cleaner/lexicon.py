@@ -15,7 +15,7 @@ import importlib
 import itertools
 from functools import cache
 
-__all__ = ["ALPHABETS", "available", "choose_words"]
+__all__ = ["ALPHABETS", "available", "choose_words", "language_of"]
 
 # The letters each language writes beyond ASCII (its alphabet, not words): they say which
 # of several decoded letters a language can hold, and which language the document is in.
@@ -69,6 +69,17 @@ def _frequency(word: str, lang: str) -> float:
     extra = {c for c in word.lower() if c > "\x7f"}
     others = {other for other, alphabet in ALPHABETS.items() if extra and extra <= set(alphabet)}
     return max(_table(other).get(key, 0.0) for other in {lang} | others)
+
+
+def language_of(words: list[str], candidates: list[str]) -> str | None:
+    """Of `candidates`, the language whose list covers `words` best (summed frequencies:
+    the function words decide, "the" in English, "les" in French); None without lists."""
+    if not available():
+        return None
+    keys = [w.casefold() for w in words]
+    scores = {lang: sum(_table(lang).get(k, 0.0) for k in keys) for lang in candidates}
+    best = max(candidates, key=lambda lang: scores[lang])  # the first of equals: "en"
+    return best if scores[best] > 0 else None
 
 
 def choose_words(pieces: list[str], slots: dict[int, tuple[str, ...]], lang: str) -> None:

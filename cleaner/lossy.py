@@ -148,6 +148,7 @@ _ELISION = frozenset(["l", "d", "c", "j", "n", "s", "m", "t", "qu", "o"])
 
 
 _NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
+_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def doc_language(text: str) -> str:
@@ -161,6 +162,10 @@ def doc_language(text: str) -> str:
         )
         if s > score:
             best, score = lang, s
+    latin = {c for c in letters if c < "ɐ"}
+    if best == "en" and latin:  # one "é" or "ä" is no evidence either way: the words are
+        candidates = ["en"] + [lang for lang, alphabet in ALPHABETS.items() if latin <= set(alphabet)]
+        best = lexicon.language_of(_WORD.findall(text[:5000]), candidates) or best
     return best
 
 
