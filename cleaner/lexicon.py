@@ -39,7 +39,7 @@ ALPHABETS = {
 _MAX_COMBINATIONS = 4096  # letters to try in one word: beyond this, the letter rules decide
 _MIN_LETTERS = 3  # a shorter word is found in some list by chance ("а", "ус")
 # Lists by script, for words in a script other than the document's language.
-_SCRIPTS = (("\u0370", "\u03ff", ("el",)), ("\u0400", "\u04ff", ("ru", "uk", "bg", "sr", "mk")))
+_SCRIPTS = (("\u0370", "\u03ff", ("el",)), ("\u0400", "\u04ff", ("ru", "uk", "bg", "mk")))
 
 
 @cache

@@ -66,7 +66,7 @@ def test_dropped_byte_chain_with_real_lists(original: str) -> None:
 def test_the_words_say_which_language_when_letters_cannot(monkeypatch: pytest.MonkeyPatch) -> None:
     lists = {"en": {"the": 0.05, "de": 1e-4}, "fr": {"les": 0.01, "de": 0.04, "des": 0.01, "the": 1e-5}}
     _fake_lists(monkeypatch, lists)
-    words = "Article Libération Les syndicats ont des réserves de salaire".split()
+    words = ["Article", "Libération", "Les", "syndicats", "ont", "des", "réserves", "de", "salaire"]
     assert lexicon.language_of(words, ["en", "fr"]) == "fr"
-    assert lexicon.language_of("the café of the town".split(), ["en", "fr"]) == "en"
+    assert lexicon.language_of(["the", "café", "of", "the", "town"], ["en", "fr"]) == "en"
     assert lexicon.language_of(["xyz"], ["en", "fr"]) is None
