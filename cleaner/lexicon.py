@@ -58,17 +58,26 @@ def available() -> bool:
     return bool(_table("en"))
 
 
-def _frequency(word: str, lang: str) -> float:
+def _frequency(word: str, lang: str, script: tuple[str, ...] | None = None) -> float:
     """How often `word` is written: in the lists of its script (Greek, Cyrillic), else in
     the document's language's and in those of every language whose alphabet holds all of
     its letters beyond ASCII ("maďarsko" is Czech or Slovak whatever the document says)."""
     key = word.casefold()  # wordfreq's own folding ("ς" is "σ", "ß" is "ss")
+    langs = script or _script(word) or _holding(lang, frozenset(c for c in key if c > "\x7f"))
+    return max(_table(other).get(key, 0.0) for other in langs)
+
+
+def _script(word: str) -> tuple[str, ...] | None:
     for low, high, langs in _SCRIPTS:
         if any(low <= c <= high for c in word):
-            return max(_table(other).get(key, 0.0) for other in langs)
-    extra = {c for c in word.lower() if c > "\x7f"}
-    others = {other for other, alphabet in ALPHABETS.items() if extra and extra <= set(alphabet)}
-    return max(_table(other).get(key, 0.0) for other in {lang} | others)
+            return langs
+    return None
+
+
+@cache
+def _holding(lang: str, extra: frozenset[str]) -> tuple[str, ...]:
+    """`lang`, and the languages whose alphabet holds all of `extra` (if any)."""
+    return (lang, *(other for other, alphabet in ALPHABETS.items() if extra and extra <= set(alphabet)))
 
 
 def language_of(words: list[str], candidates: list[str]) -> str | None:
@@ -110,11 +119,12 @@ def choose_words(pieces: list[str], slots: dict[int, tuple[str, ...]], lang: str
         if b - a < _MIN_LETTERS or not all(options) or _product(options) > _MAX_COMBINATIONS:
             continue
         word = list(text[a:b])
-        best, best_freq = None, _frequency("".join(word), lang)
+        script = _script(text[a:b] + "".join(o for opts in options for o in opts))
+        best, best_freq = None, _frequency("".join(word), lang, script)
         for combo in itertools.product(*options):
             for m, c in zip(members, combo, strict=True):
                 word[starts[m] - a] = c
-            freq = _frequency("".join(word), lang)
+            freq = _frequency("".join(word), lang, script)
             if freq > best_freq:
                 best, best_freq = combo, freq
         if best is not None:

@@ -253,6 +253,9 @@ def _choose(line: str, s: Span, lang: str, open_quotes: int) -> str | None:
     return _letter(line, s, lang)
 
 
+_SEEN = 256  # characters each side of a lossy span that its choice may look at
+
+
 def _decode(
     line: str, spans: list[Span], lang: str, pairs: list[tuple[str, str]] | None = None
 ) -> str | None:
@@ -274,17 +277,20 @@ def _decode(
     opening, closing = _QUOTES.get(lang, "“”")[0], _QUOTES.get(lang, "“”")[1]
     opened = 0
     letters: dict[int, tuple[str, ...]] = {}  # lost letters, for the word lists to check
+    starts = list(itertools.accumulate((len(p) for p in pieces), initial=0))  # lossy pieces: 1 char
+    chars = list("".join(pieces))
     for k, s in lossy:
-        at = sum(len(p) for p in pieces[:k])
-        text = "".join(pieces)
-        ch = _choose(text, Span(at, at + 1, s.choices, s.missing), lang, opened)
+        at = starts[k]
+        lo = max(0, at - _SEEN)  # what a choice looks at: the word and the characters around
+        window = "".join(chars[lo : at + _SEEN])
+        ch = _choose(window, Span(at - lo, at - lo + 1, s.choices, s.missing), lang, opened)
         if sum(c.isalpha() for c in s.choices) > 1 and "’" not in s.choices:
             letters[k] = s.choices
             ch = ch or "\x00"  # undecided: the word lists may know
         if ch is None:
             return None
         opened += (ch == opening) - (ch == closing and opening != closing)
-        pieces[k] = ch
+        pieces[k] = chars[at] = ch
     lexicon.choose_words(pieces, letters, lang)
     if any(pieces[k] == "\x00" for k in letters):
         return None
