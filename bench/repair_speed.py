@@ -58,9 +58,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     systems: dict[str, Callable[[str], object]] = {"cleaner.repair": cleaner.repair, "ftfy": ftfy_fix}
     sets = {"clean (dev main)": clean_docs, "corrupted (dev-mojibake)": corrupt}
     mb = {k: sum(len(t.encode("utf-8")) for t in v) / 1e6 for k, v in sets.items()}
+    from cleaner import lexicon
+
     print(
         f"clean: {len(clean_docs)} documents, {mb['clean (dev main)']:.1f} MB; corrupted: {len(corrupt)} "
-        f"paragraphs, {mb['corrupted (dev-mojibake)']:.2f} MB; median of {args.repeats}; {pin_one_core()}\n"
+        f"paragraphs, {mb['corrupted (dev-mojibake)']:.2f} MB; median of {args.repeats}; {pin_one_core()}; "
+        f"word lists: {'wordfreq' if lexicon.available() else 'none'}\n"
     )
     for fn in (*systems.values(), lambda t: c.clean(t, kind="text")):  # warm up
         for text in clean_docs[:20] + corrupt[:20]:
