@@ -192,7 +192,7 @@ def _ftfy(text: str, data: bytes, chars: frozenset[str], out: list[Repair]) -> t
         if _G7_LEADS.search(line):  # ftfy reads ISO-8859-7 as Windows-1253 ("Γ€" as "À", not "ä")
             greek: list[Repair] = []
             ours = lossy.repair_greek_c1(line, lambda: _greek_language(text), greek)
-            if ours != line and _worse(fixed, ours):
+            if ours != line and _worse(fixed, ours, fffd=True):
                 out.extend(greek)
                 lines[i] = ours
                 continue
@@ -202,13 +202,15 @@ def _ftfy(text: str, data: bytes, chars: frozenset[str], out: list[Repair]) -> t
     return "\n".join(lines), True
 
 
-def _worse(theirs: str, ours: str) -> bool:
-    """Whether ftfy's reading of a line is worse than ours: by ftfy's own measure, then by
-    lowercase letters followed by an uppercase one ("hyvÀ", "buÄ"): of two readings as good
-    by the first, the one that writes each word in one case is the text."""
+def _worse(theirs: str, ours: str, fffd: bool = False) -> bool:
+    """Whether ftfy's reading of a line is worse than ours: by ftfy's own measure, then (with
+    `fffd`: ISO-8859-7, whose undefined bytes a decoder turns into U+FFFD, "Β�" is "®") by
+    replacement characters left, then by lowercase letters followed by an uppercase one
+    ("hyvÀ", "buÄ"): of readings as good, the one that writes each word in one case is the text."""
     if theirs == ours:
         return False
-    return (badness(ours), _case_breaks(ours)) < (badness(theirs), _case_breaks(theirs))
+    mine = (badness(ours), ours.count("\ufffd") if fffd else 0, _case_breaks(ours))
+    return mine < (badness(theirs), theirs.count("\ufffd") if fffd else 0, _case_breaks(theirs))
 
 
 def _case_breaks(text: str) -> int:

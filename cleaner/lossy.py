@@ -153,20 +153,25 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 
 def doc_language(text: str) -> str:
     """The language whose alphabet best covers the document's non-ASCII letters ("en"
-    when it has none): enough to pick quotes and letters."""
-    letters = set(_NON_ASCII_LETTER.findall(text[:5000].lower()))
-    best, score = "en", 1  # one letter (a "café" in English) is no evidence
-    for lang, alphabet in ALPHABETS.items():
-        s = sum(1 for c in letters if c in alphabet) - sum(
-            1 for c in letters if c not in alphabet and c < "ɐ"
-        )
-        if s > score:
-            best, score = lang, s
+    when it has none): enough to pick quotes and letters. A capital Greek letter or a "β"
+    is no evidence: they are what the ISO-8859-7 chain leaves of lost Latin letters
+    ("siΔ" for "się"). Where letters leave a tie, the word lists decide (function words)."""
+    head = text[:5000]
+    found = _NON_ASCII_LETTER.findall(head)
+    letters = {c.lower() for c in found if not ("Ͱ" <= c <= "Ͽ" and not c.islower())} - {"β"}
     latin = {c for c in letters if c < "ɐ"}
-    if best == "en" and latin:  # one "é" or "ä" is no evidence either way: the words are
-        candidates = ["en"] + [lang for lang, alphabet in ALPHABETS.items() if latin <= set(alphabet)]
-        best = lexicon.language_of(_WORD.findall(text[:5000]), candidates) or best
-    return best
+    scores = {
+        lang: sum(1 for c in letters if c in alphabet) - sum(1 for c in latin if c not in alphabet)
+        for lang, alphabet in ALPHABETS.items()
+    }
+    top = max(scores.values())
+    if top > 1:  # one letter (a "café" in English) is no evidence
+        tied = [lang for lang, score in scores.items() if score == top]
+    else:
+        tied = ["en"] + [lang for lang, alphabet in ALPHABETS.items() if latin and latin <= set(alphabet)]
+    if len(tied) > 1:
+        return lexicon.language_of(_WORD.findall(head), tied) or tied[0]
+    return tied[0]
 
 
 def _word_before(line: str, i: int) -> str:
