@@ -15,24 +15,19 @@ from collections.abc import Callable
 from html.entities import html5 as html5_entities
 
 import ftfy
+from ftfy.badness import BADNESS_RE, badness
+from ftfy.chardata import LIGATURES
 
+from . import detect, lossy
 from .model import Repair
 
-# A UTF-8 lead byte read as Latin-1/cp1252 followed by a continuation byte read the same
-# way ("Ã¼", "â€™", "Â£"), or UTF-8 read as cp1251 ("вЂ™"): the signatures ftfy can undo.
-_CONT = "\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
-# One character class pair (no alternation: sre scans a class fast, an alternation slowly);
-# UTF-8 read as cp1251 ("вЂ™") has the same shape: "в" then "Ђ".
-# The first character is limited to the leads real mojibake starts with (Â Ã: Latin-1,
-# Ä Å: Latin Extended, Î Ï: Greek, Ð Ñ: Cyrillic, × Ø Ù: Hebrew/Arabic, â: punctuation,
-# ð: emoji) and leaves out letters clean German, French or Spanish text is full of (ä é ñ),
-# so the scan seldom stops: a twofold saving on non-ASCII text.
-_LEADS = "ÂÃÄÅÎÏÐÑ×ØÙâðв"
-_MOJIBAKE_GATE = re.compile(f"[{_LEADS}][{_CONT}Ђ]")
-# The gate per lead, for whole documents: `lead in text` is a memchr-speed scan and most
-# leads never occur, then a regex with a literal first character runs only for those that
-# do. (A class scan costs ~90 instructions a character in sre; this ~1.)
-_LEAD_GATES = tuple((lead, re.compile(f"{lead}[{_CONT}Ђ]")) for lead in _LEADS)
+# The gate in front of ftfy is ftfy's own detector: ftfy changes a line's encoding only
+# when `ftfy.badness.BADNESS_RE` matches in it (`is_bad`), so a line it cannot match is a
+# line ftfy would leave alone. The regex costs ~7 MB/s, so it runs on a few windows only:
+# around the adjacent pairs of characters that its own branches need (`detect`).
+_WINDOW = 32  # bytes each side of a run: a BADNESS_RE match is at most 7 characters
+_PLAIN_ASCII = bytes(b for b in range(0x80) if 0x20 <= b < 0x7F or b in b"\t\n")
+_RUN = b"\x01\x01\x01\x01"  # two adjacent characters of the table: four bytes or more
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, normalization=None)
 
@@ -40,28 +35,17 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, 
 # sequence no longer decodes. (pattern, replacement, rule id) applied before ftfy.
 _LOSSY_LATIN = [
     # before a space, punctuation, the end, or the next mojibake ("â€â€”": ” then —)
-    (re.compile(r"â€(?=[\s.,;:!?)â]|$)", re.M), "\u201d", "lossy-cp1252-rdquo"),  # E2 80 9D, 9D dropped
     (re.compile(r"â\(TM\)"), "\u2019", "lossy-cp1252-rsquo-tm"),  # ™ spelled out as (TM)
     (re.compile(r"(?<=\s)â\"(?=\s)"), "\u2014", "lossy-cp1252-dash-quote"),  # € dropped, ” uncurled
 ]
-_LOSSY_LATIN_GATE = re.compile(r"â(?:€|\(TM\)|\")")
-
-# UTF-8 punctuation read as Greek (ISO-8859-7 / cp1253): E2 is "β". With cp1253 the
-# next bytes survive as "€" + one more; with ISO-8859-7 the C1 bytes are dropped and a
-# lone "β" is all that is left. Only applied to lines with no other Greek letters.
-_GREEK_LETTERS = re.compile("[\u0370-\u03af\u03b1\u03b3-\u03ff\u1f00-\u1fff]")
-_LOSSY_GREEK = [
-    (re.compile('β€[”"]'), "\u2014", "lossy-greek-emdash"),
-    (re.compile("β€[“]"), "\u2013", "lossy-greek-endash"),
-    (re.compile("β€™"), "\u2019", "lossy-greek-rsquo"),
-    (re.compile("β€¦"), "\u2026", "lossy-greek-ellipsis"),
-    (re.compile(r"(?<=\w)β(?=(?:s|t|d|m|ll|re|ve)\b)"), "\u2019", "lossy-greek-apostrophe"),
-    (re.compile(r"(?<=[\w,.;:!?)\]] )β(?= [\w(\[\"“])"), "\u2014", "lossy-greek-lone-beta"),
-]
+_LOSSY_LATIN_GATE = re.compile(r"â(?:\(TM\)|\")")
 
 # Characters that carry nothing: zero-width space, word joiner, BOM, soft hyphen, C0/C1
 # controls (tab and newline excepted). ZWJ/ZWNJ stay: emoji and Indic/Persian need them.
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INVISIBLE_SET = frozenset(
+    "\u200b\u2060\ufeff\u00ad\x0b\x0c\x7f" + "".join(map(chr, [*range(9), *range(0x0E, 0x20)]))
+)
 # C1 controls are what mojibake read as Latin-1 is made of ("â\x80\x99"): ftfy needs them,
 # so they go only after ftfy has had its turn.
 _C1 = re.compile("[\x80-\x9f]")
@@ -90,6 +74,7 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]
 # hostile nesting outlasts any bounded number of passes (and a fixed point would be
 # quadratic), and what a first run left, a second would undo.
 _AMP_CHAIN = re.compile(r"&(?:amp;|#0*38;|#[xX]0*26;)+")
+_ENTITY_HEAD = re.compile(r"&(?:#|[a-zA-Z][a-zA-Z0-9]{1,31};)")  # where _ENTITY or _AMP_CHAIN can match
 
 
 Replacement = str | Callable[[re.Match[str]], str]
@@ -112,38 +97,157 @@ def _sub_counted(pattern: re.Pattern[str], repl: Replacement, text: str, rule: s
     return new
 
 
-def _ftfy(text: str, out: list[Repair]) -> str:
-    """Run ftfy on the lines the gate flags only: it costs ~4 MB/s, most lines are clean."""
+def _unusual(data: bytes) -> str:
+    """The characters of a text (`data`: its UTF-8) that are not printable ASCII, tab or
+    newline, in order: the other ASCII bytes are deleted in one C pass and the few left
+    decoded. Every gate of the stage is a set lookup on them."""
+    return data.translate(None, _PLAIN_ASCII).decode("utf-8", "surrogatepass")
+
+
+def _suspect_lines(text: str, data: bytes, chars: frozenset[str]) -> list[int]:
+    """The indexes of the lines ftfy's detector flags, exactly (every line ftfy would fix
+    is among them); `data` is the text in UTF-8, `chars` its non-ASCII characters."""
+    found: set[int] = set()
+    line_no, counted = 0, 0
+    for i in detect.unpaired_hits(text, chars):  # "Ã " at a word's end, C1 controls …
+        if i < counted:
+            continue  # on a line already looked at
+        start = text.rfind("\n", 0, i) + 1
+        stop = text.find("\n", i)
+        stop = len(text) if stop < 0 else stop
+        line_no += text.count("\n", counted, start)
+        counted = stop
+        if BADNESS_RE.search(text[start:stop]):
+            found.add(line_no)
+    if detect.doc_may_pair(chars):  # else a clean document: no two of its characters make a pair
+        found.update(_paired_lines(data))
+    return sorted(found)
+
+
+def _paired_lines(data: bytes) -> list[int]:
+    """The lines where BADNESS_RE matches with a pair of the table: looked for in windows
+    around the runs of adjacent non-ASCII characters that hold such a pair."""
+    high = data.translate(detect.HIGH)
+    pos = high.find(_RUN)
+    found: list[int] = []
+    line_no, counted = 0, 0
+    verdicts = detect.RUN_VERDICTS
+    while pos >= 0:
+        end = high.find(b"\x00", pos)
+        end = len(high) if end < 0 else end
+        run = data[pos:end]
+        if not verdicts.get(run, True) or not detect.run_may_pair(run):
+            pos = high.find(_RUN, end)
+            continue
+        start = data.rfind(b"\n", 0, pos) + 1
+        stop = data.find(b"\n", end)
+        stop = len(data) if stop < 0 else stop
+        left, right = max(start, pos - _WINDOW), min(stop, end + _WINDOW)
+        while 0x80 <= data[left] < 0xC0:  # whole characters: a decoder that dropped a part
+            left -= 1  # (or a lone surrogate) would make two characters adjacent that are not
+        while right < stop and 0x80 <= data[right] < 0xC0:
+            right += 1
+        window = data[left:right].decode("utf-8", "surrogatepass")
+        if BADNESS_RE.search(window, 0 if left == start else 1):  # "^" is the line's start only
+            line_no += data.count(b"\n", counted, start)
+            counted = start
+            found.append(line_no)
+            pos = high.find(_RUN, stop)  # the line is flagged: on to the next one
+        else:
+            pos = high.find(_RUN, end)
+    return found
+
+
+# A Windows-1252 lead ("â", "Ã", "Ä", "Ï", "ð" …) with fewer continuation characters than
+# its UTF-8 byte asks for: where an undefined byte (81 8D 8F 90 9D) may have been dropped.
+_W_CONT = "\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_LOST_BYTE = re.compile(
+    f"[\u00c2-\u00df](?![{_W_CONT}])|[\u00e0-\u00ef][{_W_CONT}]?(?![{_W_CONT}])|[ð-ô][{_W_CONT}]{{0,2}}(?![{_W_CONT}])"
+)
+
+
+def _guessed_a0(fixed: str, line: str) -> bool:
+    """ftfy read a space after a cut-short sequence as a lost NBSP byte (A0): "â€ " (a "”"
+    that lost 9D) became "†" (E2 80 A0). Its answer is then a guess from a lost byte too."""
+    return any(ord(c) > 0x7FF and c.encode("utf-8")[-1] == 0xA0 and c not in line for c in set(fixed))
+
+
+def _ftfy(text: str, data: bytes, chars: frozenset[str], out: list[Repair]) -> tuple[str, bool]:
+    """ftfy on the lines its own detector flags; where it cannot decode a line because a
+    byte was dropped (Windows-1252's undefined bytes), the byte is put back first."""
+    flagged = _suspect_lines(text, data, chars)
+    if not flagged:
+        return text, False
     lines = text.split("\n")
-    changed = False
+    lang = ""
+    for i in flagged:
+        line = lines[i]
+        fixed: str = ftfy.fix_text(line, _FTFY_CONFIG)
+        rule = "ftfy"
+        if _LOST_BYTE.search(line):  # a sequence cut short: ftfy would read it as something else
+            lang = lang or lossy.doc_language(text)
+            ours = lossy.decode_cp1252_lossy(line, lang)
+            if ours is not None and (_worse(fixed, ours) or _guessed_a0(fixed, line)):
+                fixed, rule = ours, "lossy-cp1252-dropped-byte"
+        if _G7_LEADS.search(line):  # ftfy reads ISO-8859-7 as Windows-1253 ("Γ€" as "À", not "ä")
+            greek: list[Repair] = []
+            ours = lossy.repair_greek_c1(line, lambda: _greek_language(text), greek)
+            if ours != line and _worse(fixed, ours, fffd=True):
+                out.extend(greek)
+                lines[i] = ours
+                continue
+        if fixed != line and "\n" not in fixed:
+            out.append(Repair(line, fixed, rule))
+            lines[i] = fixed
+    return "\n".join(lines), True
+
+
+def _worse(theirs: str, ours: str, fffd: bool = False) -> bool:
+    """Whether ftfy's reading of a line is worse than ours: by ftfy's own measure, then (with
+    `fffd`: ISO-8859-7, whose undefined bytes a decoder turns into U+FFFD, "Β�" is "®") by
+    replacement characters left, then by lowercase letters followed by an uppercase one
+    ("hyvÀ", "buÄ"): of readings as good, the one that writes each word in one case is the text."""
+    if theirs == ours:
+        return False
+    mine = (badness(ours), ours.count("\ufffd") if fffd else 0, _case_breaks(ours))
+    return mine < (badness(theirs), theirs.count("\ufffd") if fffd else 0, _case_breaks(theirs))
+
+
+def _case_breaks(text: str) -> int:
+    return sum(1 for a, b in zip(text, text[1:], strict=False) if b.isupper() and a.islower())
+
+
+def _greek_language(text: str) -> str:
+    """The document's language, read through the ISO-8859-7 chain ("Γ©" is "é")."""
+    return lossy.doc_language(lossy.decode_complete(text))
+
+
+# Latin ligatures and digraph characters ("ﬁ", "ŉ", "ǌ") that ftfy takes apart on every
+# line, mojibake or not: its table, so the output stays the same as ftfy's.
+_LIGATURES = {chr(cp): s for cp, s in LIGATURES.items()}
+_LIGATURE = re.compile("[" + "".join(_LIGATURES) + "]")
+_LIGATURE_SET = frozenset(_LIGATURES)
+
+# A character ISO-8859-7 gives a UTF-8 lead byte (C2-F4): where the Greek-C1 chain can be.
+_G7_LEADS = re.compile("[\u0392-\u03a1\u03a3-\u03af\u03b0-\u03c4]")
+_G7_SET = frozenset(map(chr, [*range(0x392, 0x3A2), *range(0x3A3, 0x3C5)]))
+
+
+def _greek_c1(text: str, out: list[Repair]) -> str:
+    """UTF-8 read as ISO-8859-7, C1 bytes dropped, line by line (see `lossy`)."""
+    lines = text.split("\n")
+    known: list[str] = []
+
+    def lang() -> str:
+        if not known:
+            known.append(_greek_language(text))
+        return known[0]
+
     for i, line in enumerate(lines):
-        if _MOJIBAKE_GATE.search(line):
-            fixed: str = ftfy.fix_text(line, _FTFY_CONFIG)
-            if fixed != line and "\n" not in fixed:
-                out.append(Repair(line, fixed, "ftfy"))
-                lines[i] = fixed
-                changed = True
-    return "\n".join(lines) if changed else text
-
-
-def _lossy_greek(text: str, out: list[Repair]) -> str:
-    """The lossy Greek rules on the lines that hold no other Greek letters (a line that does
-    is Greek, not mojibake). Judged per line, not per document, so that removing one line
-    never changes how another is repaired: a second run must not repair more."""
-    if not _GREEK_LETTERS.search(text):
-        for pattern, repl, rule in _LOSSY_GREEK:
-            text = _sub_counted(pattern, repl, text, rule, out)
-        return text
-    lines = text.split("\n")
-    greek = [_GREEK_LETTERS.search(line) is not None for line in lines]
-    masked = "\n".join(
-        "" if g else line for line, g in zip(lines, greek, strict=True)
-    )  # rules are line-local
-    for pattern, repl, rule in _LOSSY_GREEK:
-        masked = _sub_counted(pattern, repl, masked, rule, out)
-    return "\n".join(
-        line if g else new for line, new, g in zip(lines, masked.split("\n"), greek, strict=True)
-    )
+        if _G7_LEADS.search(line):
+            line = lossy.repair_cp1253_punct(line, out)
+            lines[i] = lossy.repair_greek_c1(line, lang, out) if _G7_LEADS.search(line) else line
+    return "\n".join(lines)
 
 
 def _unescape(m: re.Match[str]) -> str:
@@ -159,7 +263,10 @@ def _unescape(m: re.Match[str]) -> str:
 def _markup(text: str, out: list[Repair]) -> str:
     """Unescape entities and drop known tags, to a fixed point so a second run changes nothing."""
     original = text
-    if "&" in text:
+    entity = "&" in text and _ENTITY_HEAD.search(text) is not None  # a literal head scans fastest
+    if not entity and not ("<" in text and _TAG.search(text)):
+        return text
+    if entity and _AMP_CHAIN.search(text):
         text = _sub_counted(_AMP_CHAIN, "&", text, "html-entity", out)
     for _ in range(4):
         before = text
@@ -173,40 +280,38 @@ def _markup(text: str, out: list[Repair]) -> str:
     return text if text == original else _nbsp(_invisible(text, out), out)
 
 
-def _invisible(text: str, out: list[Repair]) -> str:
-    """Newlines to "\\n" and invisible characters out (NBSP waits: mojibake needs it)."""
-    if "\r" in text:
+def _invisible(text: str, out: list[Repair], odd: frozenset[str] | None = None) -> str:
+    """Newlines to "\\n" and invisible characters out (NBSP waits: mojibake needs it).
+    `odd` is which `_ODD` characters the text holds (read here when not given): each one
+    present goes with `str.replace`, no class scan, recorded in order of first occurrence."""
+    if odd is None:
+        odd = _odd_of(text)
+    if "\r" in odd:
         text = _sub_counted(_CR, "\n", text, "newline", out)
-    if _INVISIBLE.search(text):
-        text = _sub_counted(_INVISIBLE, "", text, "invisible", out)
-    if _SURROGATE.search(text):
-        text = _sub_counted(_SURROGATE, "\ufffd", text, "lone-surrogate", out)
+    gone = [(c, "", "invisible") for c in odd if c in _INVISIBLE_SET]
+    gone += [(c, "\ufffd", "lone-surrogate") for c in odd if "\ud800" <= c <= "\udfff"]
+    for rule in ("invisible", "lone-surrogate"):
+        found = sorted((text.find(c), c, after) for c, after, r in gone if r == rule)
+        for at, c, after in found:
+            if at >= 0:
+                out.append(Repair(c, after, rule, text.count(c)))
+                text = text.replace(c, after)
     return text
 
 
-def _nbsp(text: str, out: list[Repair]) -> str:
-    if _NBSP in text:
-        out.append(Repair(_NBSP, " ", "nbsp", text.count(_NBSP)))
+def _odd_of(text: str) -> frozenset[str]:
+    """Which `_ODD` characters `text` holds (two C passes and a scan of the few left)."""
+    unusual = _unusual(text.encode("utf-8", "surrogatepass"))
+    return frozenset(_ODD.findall(unusual)) if unusual else _NONE
+
+
+def _nbsp(text: str, out: list[Repair], n: int = -1) -> str:
+    """NBSP to a space; `n` is how many the text holds, when known."""
+    n = text.count(_NBSP) if n < 0 else n
+    if n:
+        out.append(Repair(_NBSP, " ", "nbsp", n))
         text = text.replace(_NBSP, " ")
     return text
-
-
-def _odd_chars(text: str) -> frozenset[str]:
-    """Which of the `_ODD` characters occur. `str.isprintable` (a C loop, ~10 instructions
-    a character) clears most documents; only the rest pay for the class scan."""
-    probe = text.replace("\n", " ")
-    if "\t" in probe:
-        probe = probe.replace("\t", " ")
-    nbsp = _NBSP in probe
-    if nbsp:
-        probe = probe.replace(_NBSP, " ")
-    if probe.isprintable():
-        return _NBSP_ONLY if nbsp else _NONE
-    return frozenset(_ODD.findall(text))
-
-
-def _has_mojibake(text: str) -> bool:
-    return any(lead in text and gate.search(text) for lead, gate in _LEAD_GATES)
 
 
 REPAIR_PASSES = 4  # a repair can reveal another; hostile nesting deeper than this stays
@@ -230,32 +335,58 @@ def repair_text(text: str) -> tuple[str, list[Repair]]:
 def _repair_once(text: str, out: list[Repair]) -> tuple[str, bool]:
     """One pass; True when a repair that can reveal another changed the text. (Newlines
     and invisible characters cannot: every stage that could act on their result runs after
-    them; NBSP only on a line ftfy looked at. Most repaired documents need one pass.)"""
-    odd = _odd_chars(text)
-    if odd - _NBSP_ONLY:
-        text = _invisible(text, out)
+    them; NBSP only on a line ftfy looked at. Most repaired documents need one pass.)
+
+    Order: ftfy sees the text as it came (soft hyphens, NBSP and C1 controls are parts of
+    mojibake: "Ã\xad" is "í"), then what it leaves of them goes."""
+    data = text.encode("utf-8", "surrogatepass")
+    unusual = _unusual(data)
+    odd = frozenset(_ODD.findall(unusual)) if unusual else _NONE
+    if "\r" in odd:
+        text = _sub_counted(_CR, "\n", text, "newline", out)
+        data = text.encode("utf-8", "surrogatepass")
+    scanned = text  # the text `odd` was read from (but for "\r")
     settled = text
+    changed = False
     if not text.isascii():
-        if _LOSSY_LATIN_GATE.search(text):
+        chars = frozenset(unusual)  # every gate below is a set lookup on it
+        if "â" in chars and _LOSSY_LATIN_GATE.search(text):
+            before = text
             for pattern, repl, rule in _LOSSY_LATIN:
                 text = _sub_counted(pattern, repl, text, rule, out)
-        consulted = _has_mojibake(text)
-        if consulted:
-            text = _ftfy(text, out)
-        if any("\x80" <= c <= "\x9f" for c in odd):
-            text = _sub_counted(_C1, "", text, "invisible", out)
-        # NBSP after ftfy ("à" read as cp1252 is "Ã" + NBSP, which ftfy must see intact),
-        # before the lossy Greek rules, which look for a lone "β" between spaces. ftfy's
-        # verdict on a line can change once its NBSP is a space: then it is asked again.
+            if text != before:
+                data = text.encode("utf-8", "surrogatepass")
+                chars = frozenset(_unusual(data))
+        c1 = any("\x80" <= c <= "\x9f" for c in odd)
+        before_ftfy = text
+        text, consulted = _ftfy(text, data, chars, out)
+        if text != before_ftfy:
+            chars = frozenset(_unusual(text.encode("utf-8", "surrogatepass")))
+        # Greek letters: before NBSP and soft hyphens go, they are its bytes A0, AD
+        if not _G7_SET.isdisjoint(chars):
+            before_greek = text
+            text = _greek_c1(text, out)
+            if text != before_greek:
+                chars = frozenset(_unusual(text.encode("utf-8", "surrogatepass")))
+        consulted = consulted or text != before_ftfy
+        if not _LIGATURE_SET.isdisjoint(chars):
+            text = _sub_counted(_LIGATURE, lambda m: _LIGATURES[m.group()], text, "ligature", out)
+        if odd - _NBSP_ONLY:
+            text = _invisible(text, out, odd if text == scanned else None)
+            if c1:
+                text = _sub_counted(_C1, "", text, "invisible", out)
+        # NBSP after ftfy ("à" read as cp1252 is "Ã" + NBSP, which ftfy must see intact).
         changed = text != settled
         with_nbsp = text
-        text = settled = _nbsp(text, out)
+        if _NBSP in chars:  # `chars` is kept current; `unusual` holds every NBSP of `scanned`
+            text = _nbsp(text, out, unusual.count(_NBSP) if text == scanned else -1)
+        settled = text
         changed = changed or (consulted and text != with_nbsp)
-        if "β" in text:
-            text = _lossy_greek(text, out)
-        changed = changed or text != settled
-    else:
-        changed = False
+        if text != with_nbsp and not _G7_SET.isdisjoint(chars):  # "met\xa0β\xa0and": NBSP is a byte (A0) too
+            text = _greek_c1(text, out)
+            changed = changed or text != settled
+    elif odd - _NBSP_ONLY:
+        text = _invisible(text, out, odd)
     if "&" in text or "<" in text:
         before = text
         text = _markup(text, out)

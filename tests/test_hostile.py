@@ -130,7 +130,9 @@ def test_lossy_greek_is_judged_per_line() -> None:
     once = cleaner.clean(doc, kind="text").text
     assert cleaner.clean(once, kind="text").text == once
     mixed = "Η αγορά β€” της πόλης\nThe market β€” of the town"
-    assert cleaner.repair(mixed) == "Η αγορά β€” της πόλης\nThe market — of the town"
+    # Windows-1253 punctuation is mojibake in a Greek line too: each line on its own
+    assert cleaner.repair(mixed) == "Η αγορά — της πόλης\nThe market — of the town"
+    assert cleaner.repair(mixed.split("\n")[0]) == "Η αγορά — της πόλης"
 
 
 def test_an_entity_that_unescapes_to_itself_is_no_repair() -> None:
