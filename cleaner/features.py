@@ -18,6 +18,7 @@ be read and its decisions explained.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from .model import Block
@@ -26,12 +27,14 @@ WORDS = 8  # the first this many words of a line are features
 HEAD = 160  # shape is read from the line's first this many characters (a long line is prose)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _DIGIT = re.compile(r"\d")
-# One scan finds every mark a line can carry; each named group is a feature.
-_MARKS = re.compile(
-    r"(?P<year>\b(?:19|20)\d\d\b)|(?P<clock>\b\d{1,2}[:.]\d\d\b)|(?P<handle>(?:^|\s)@\w)"
-    r"|(?P<url>https?://|www\.|\.(?:com|org|net|de|fr|es|pl|co\.uk)\b)|(?P<sep>[|»›•►«]| / | · )"
-    r"|(?P<copy>©|\([cC]\))|(?P<tab>\t)|(?P<sentences>[.!?] [A-ZÀ-Ý])",
-)
+_HANDLE = re.compile(r"(?:^|\s)@\w")
+# Marks a line can carry, each a feature (each search starts with a literal or a class, which
+# the regex engine skips to quickly).
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d\d\b")
+_URL = re.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|es|pl|co\.uk)\b")
+_SEP = re.compile(r"[|»›•►«]| / | · ")
+_SENTENCES = re.compile(r"[.!?] [A-ZÀ-Ý]")
 _QUOTES = "\"'”’»“„«"
 _BULLETS = "-–—•*·►▸"
 SHORT_COST = 40  # what a line that is not running text costs the main region (main_region)
@@ -96,7 +99,22 @@ def static(b: Block) -> list[str]:
     digits = len(_DIGIT.findall(head))
     if digits:
         f.append("digits=hi" if digits * 5 > len(head) else "digits=lo")
-    f.extend(sorted({m.lastgroup or "" for m in _MARKS.finditer(head)}))
+        if _YEAR.search(head):
+            f.append("year")
+        if _CLOCK.search(head):
+            f.append("clock")
+    if "©" in head or "(c)" in head or "(C)" in head:
+        f.append("copy")
+    if "@" in head and _HANDLE.search(head):
+        f.append("handle")
+    if "\t" in head:
+        f.append("tab")
+    if _URL.search(head):
+        f.append("url")
+    if _SEP.search(head):
+        f.append("sep")
+    if _SENTENCES.search(head):
+        f.append("sentences")
     if head.count(",") >= 2:
         f.append("commas")
     if b.byline:
@@ -124,51 +142,74 @@ def main_region(blocks: Sequence[Block]) -> tuple[int, int]:
     return lo, hi
 
 
-def contextual(blocks: Sequence[Block]) -> list[list[str]]:
-    """Position and neighbour features of each line, among `blocks` (the lines still kept).
+ZONES = ("head", "mid", "tail")
+_SIDES = ("none", "body", "short")
+_RUN_EDGES = (1, 2, 4, 9)
+_AWAY_EDGES = (0, 1, 3, 9)
+#: A line's context as numbers: (zone, share of running text, length bucket, body, run,
+#: distance from the main region, previous line, next line); see `names`.
+Context = tuple[int, int, int, int, int, int, int, int]
+
+
+def context_keys(blocks: Sequence[Block]) -> list[Context]:
+    """Position and neighbour of each line among `blocks` (the lines still kept), as numbers:
+    the scorer sums their weights from a table (score.py), `names` spells them out.
 
     Zones: `head` above the first body paragraph, `tail` below the last, `mid` between.
-    A line in a run of non-body lines knows the run's length (a menu, a headline list).
+    A line in a run of non-body lines knows the run's length (a menu, a headline list), and
+    every line its distance from the main region (`main_region`). No feature names the
+    page's edges or a neighbouring byline: when the model removes a line, its neighbour
+    would become the new edge or neighbour, and be removed next.
     """
     n = len(blocks)
-    out: list[list[str]] = [[] for _ in range(n)]
     if not n:
-        return out
-    bodies = [k for k, b in enumerate(blocks) if b.body]
+        return []
+    body = [b.body for b in blocks]
+    bodies = [k for k in range(n) if body[k]]
     first = bodies[0] if bodies else n
     last = bodies[-1] if bodies else -1
     share = len(bodies) * 4 // n  # 0..4: how much of the page is running text
-    # runs of consecutive non-body lines
-    run = [0] * n
+    run = [0] * n  # runs of consecutive non-body lines: 1 + the bucket of their length
     k = 0
     while k < n:
-        if blocks[k].body:
+        if body[k]:
             k += 1
             continue
         j = k
-        while j < n and not blocks[j].body:
+        while j < n and not body[j]:
             j += 1
-        length = _bucket(j - k, (1, 2, 4, 9))
-        for i in range(k, j):
-            run[i] = length + 1
+        length = bisect_left(_RUN_EDGES, j - k) + 1
+        run[k:j] = [length] * (j - k)
         k = j
     lo, hi = main_region(blocks)
+    out: list[Context] = []
     for k, b in enumerate(blocks):
-        zone = "head" if k < first else "tail" if k > last else "mid"
-        f = out[k]
-        f.append(f"zone={zone}")
-        f.append(f"doc={share}")
-        lb = _bucket(len(b.text), _LEN_EDGES)
-        f.append(f"zone={zone}|len={lb}")
-        f.append(f"zone={zone}|body={int(b.body)}")
-        if run[k]:
-            f.append(f"run={run[k]}")
-            f.append(f"zone={zone}|run={run[k]}")
+        zone = 0 if k < first else 2 if k > last else 1
         away = lo - k if k < lo else k - hi if k > hi else 0
-        f.append(f"away={_bucket(away, (0, 1, 3, 9))}")
-        # (no features of the page's edges or of a neighbouring byline: when the model removes
-        # a line, its neighbour would become the new edge or neighbour, and be removed next)
-        for side, j in (("prev", k - 1), ("next", k + 1)):
-            if 0 <= j < n:
-                f.append(f"{side}=body" if blocks[j].body else f"{side}=short")
+        prev = 0 if k == 0 else 1 if body[k - 1] else 2
+        nxt = 0 if k == n - 1 else 1 if body[k + 1] else 2
+        out.append(
+            (zone, share, bisect_left(_LEN_EDGES, len(b.text)), int(body[k]), run[k],
+             bisect_left(_AWAY_EDGES, away), prev, nxt)
+        )  # fmt: skip
     return out
+
+
+def names(key: Context) -> list[str]:
+    """The feature names of one line's context (what the model's weights are keyed by)."""
+    zone_i, share, lb, body, run, away, prev, nxt = key
+    zone = ZONES[zone_i]
+    f = [f"zone={zone}", f"doc={share}", f"zone={zone}|len={lb}", f"zone={zone}|body={body}"]
+    if run:
+        f += [f"run={run}", f"zone={zone}|run={run}"]
+    f.append(f"away={away}")
+    if prev:
+        f.append(f"prev={_SIDES[prev]}")
+    if nxt:
+        f.append(f"next={_SIDES[nxt]}")
+    return f
+
+
+def contextual(blocks: Sequence[Block]) -> list[list[str]]:
+    """The context features of each line among `blocks`, by name (training, explanations)."""
+    return [names(key) for key in context_keys(blocks)]

@@ -143,7 +143,7 @@ class Cleaner:
                 b.tag, b.link_density, b.heading = f.tag, f.link_density, f.heading
         classify.classify(blocks, text, self.rules, self.config, langs)
         scorer = self.scorer if features is None else None  # trained on text, not on HTML blocks
-        statics = score.prior(blocks, scorer) if scorer is not None else {}
+        statics: dict[int, float] = {}  # the scorer's sums of each line's own features
         context.revise(blocks, self.rules, self.config)
         if features is not None and htmlctx.revise(blocks, self.rules, self.config):
             # lines the HTML rules took can make a new first line (a kicker) or close a zone:
@@ -162,7 +162,7 @@ class Cleaner:
             for _ in range(TAIL_ROUNDS):
                 score.refresh(blocks, scorer, statics)  # the tail rule's bound, on the lines left
                 took = context.trim_tail(blocks, self.rules, self.config)
-                if not score.remove(blocks, scorer, statics) and not took:
+                if not score.remove(blocks, scorer, statics, fresh=not took) and not took:
                     break
         meta: dict[str, Any] = dict(metadata or {})
         if url:

@@ -1,19 +1,19 @@
 """Score: a learned line scorer gives each kept line a probability of being article text.
 
 A logistic model over the features of features.py, trained by `python -m bench.train_scorer`
-from the dev pages of some sites and validated on others (its card, models/line_scorer.md,
+from the dev pages of some sites and validated on others (its card, models/line_scorer.card.json,
 says which, when, and how well). Inference is a sum of weights from a dict per line: no
 dependency beyond the standard library.
 
-How the pipeline uses it (pipeline.py):
-- `prior` scores the lines the rules left, before the context pass, so a zone can be bounded
-  by content: context.py never lets a zone take a line scored `prose` or more without
-  evidence on or beside it;
-- `remove` runs last: a kept line scored below `threshold` is removed with rule
+How the pipeline uses it (pipeline.py), after the rules, the context zones and dedupe:
+- `refresh` scores the lines left, so the tail and menu rules are bounded by content: they
+  never take a line scored `prose` or more (context.py);
+- `remove` then: a kept line scored below `threshold` is removed with rule
   `model.<reason>` (the reason from a second, multinomial model over the same features).
   Lines are re-scored among the lines still kept until nothing changes, so a second run
   on the output scores every line as the last round did (idempotence).
-The rules stay in charge of what they name: the model only judges lines no rule removed.
+The rules stay in charge of what they name: the model only judges lines no rule removed,
+and never a line a rule kept on evidence (the tail rule's sources, credits, announced lists).
 Conservative mode does not run it.
 """
 
@@ -26,12 +26,17 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .features import contextual, main_region, static
+from .features import Context, context_keys, contextual, main_region, names, static
 from .model import Block
+from .segment import TERMINAL_CHARS
 
 MODEL = "line_scorer.json"
 ROUNDS = 20  # re-scoring rounds after removals; the model settles in one or two
 EVIDENCE = 3  # features named in a removal's explanation
+PROSE_CHARS = 200  # a finished paragraph this long is article text to the model ...
+PROSE_SUM = 12.0  # ... scored as this sum (a probability of 1 - 6e-6)
+MEMO_CHARS = 80  # lines this short have their feature sums remembered ...
+MEMO_LINES = 100_000  # ... this many at most
 TAIL_SHARE = 0.5  # below the main region, this much text (against the region's) is the article's
 
 
@@ -47,6 +52,9 @@ class LineScorer:
     classes: tuple[str, ...] = ()
     reason_bias: tuple[float, ...] = ()
     reason_weights: dict[str, list[float]] = field(default_factory=dict)
+    # the summed weights of each context seen (features.context_keys): a page has a few dozen
+    _context: dict[Context, float] = field(default_factory=dict, compare=False, repr=False)
+    _lines: dict[tuple[str, bool], float] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LineScorer:
@@ -63,8 +71,24 @@ class LineScorer:
         )
 
     def static_sum(self, b: Block) -> float:
+        """The bias plus the weights of the line's own features. Short lines are remembered
+        (a site's menus and footers recur on every page of a corpus); a long finished
+        paragraph is not judged at all (no threshold the model is used at removes one)."""
+        t = b.text
+        if b.body and len(t) >= PROSE_CHARS and t[-1] in TERMINAL_CHARS:
+            return PROSE_SUM
+        key = (b.text, b.byline) if len(b.text) <= MEMO_CHARS else None
+        if key is not None:
+            got = self._lines.get(key)
+            if got is not None:
+                return got
         get = self.weights.get
-        return self.bias + sum([get(f, 0.0) for f in static(b)])
+        total = self.bias + sum([get(f, 0.0) for f in static(b)])
+        if key is not None:
+            if len(self._lines) >= MEMO_LINES:
+                self._lines.clear()  # bounded: a long run's memory does not grow with it
+            self._lines[key] = total
+        return total
 
     def probability(self, z: float) -> float:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
@@ -72,9 +96,15 @@ class LineScorer:
     def rescore(self, kept: list[Block], statics: dict[int, float]) -> None:
         """Set `score` on every kept block, from its static sum and its context among `kept`."""
         get = self.weights.get
+        memo = self._context
         prose = self.prose
-        for b, ctx in zip(kept, contextual(kept), strict=True):
-            b.score = p = self.probability(statics[b.index] + sum([get(f, 0.0) for f in ctx]))
+        exp = math.exp
+        for b, key in zip(kept, context_keys(kept), strict=True):
+            c = memo.get(key)
+            if c is None:
+                c = memo[key] = sum([get(f, 0.0) for f in names(key)])
+            z = statics[b.index] + c
+            b.score = p = 1.0 / (1.0 + exp(-z)) if -30.0 < z < 30.0 else self.probability(z)
             b.prose = p >= prose
 
     def reason(self, feats: list[str]) -> str:
@@ -105,14 +135,6 @@ def load(name: str = MODEL) -> LineScorer | None:
     return LineScorer.from_dict(json.loads(raw))
 
 
-def prior(blocks: list[Block], scorer: LineScorer) -> dict[int, float]:
-    """Score the lines no rule removed; return each one's static sum for later rounds."""
-    kept = [b for b in blocks if not b.verdict]
-    statics = {b.index: scorer.static_sum(b) for b in kept}
-    scorer.rescore(kept, statics)
-    return statics
-
-
 def _judged(kept: list[Block]) -> tuple[range, range]:
     """The lines judged by the strict threshold, and those not judged at all.
 
@@ -138,22 +160,25 @@ def refresh(blocks: list[Block], scorer: LineScorer, statics: dict[int, float]) 
     scorer.rescore(kept, statics)
 
 
-def remove(blocks: list[Block], scorer: LineScorer, statics: dict[int, float]) -> bool:
+def remove(blocks: list[Block], scorer: LineScorer, statics: dict[int, float], fresh: bool = False) -> bool:
     """Remove the kept lines the model scores as clutter, re-scoring until nothing changes;
     True when it removed any. The kept lines are left scored among themselves, so the tail
-    rule after it, and a second run on the output, see the scores this run ends with."""
+    rule after it, and a second run on the output, see the scores this run ends with.
+    `fresh`: the kept lines are scored among themselves already (`refresh`, nothing since)."""
     kept = [b for b in blocks if not b.verdict]
     for b in kept:
         if b.index not in statics:
             statics[b.index] = scorer.static_sum(b)
     took = False
     for _ in range(ROUNDS):
-        scorer.rescore(kept, statics)
+        if not fresh:
+            scorer.rescore(kept, statics)
+        fresh = False
         ctx = None
         gone = []
         strict, exempt = _judged(kept)
         for k, b in enumerate(kept):
-            if k in exempt:
+            if k in exempt or b.keep:
                 continue
             if b.score < (scorer.body_threshold if b.body or k in strict else scorer.threshold):
                 if ctx is None:

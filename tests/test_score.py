@@ -95,11 +95,24 @@ def test_html_mode_does_not_run_the_text_model() -> None:
 def test_scores_are_deterministic_and_in_range() -> None:
     s = scorer()
     blocks = [Block(k, line, body=len(line) > 60) for k, line in enumerate(PAGE.split("\n"))]
-    first = score.prior(blocks, s)
+    statics: dict[int, float] = {}
+    score.refresh(blocks, s, statics)
     a = [b.score for b in blocks]
-    score.prior(blocks, s)
+    score.refresh(blocks, s, {})
     assert [b.score for b in blocks] == a and all(0.0 <= p <= 1.0 for p in a)
-    assert set(first) == {b.index for b in blocks}
+    assert set(statics) == {b.index for b in blocks}
+
+
+def test_the_context_table_gives_the_sums_of_the_named_features() -> None:
+    s = scorer()
+    blocks = [Block(k, line, body=len(line) > 60) for k, line in enumerate(PAGE.split("\n"))]
+    for key, named in zip(features.context_keys(blocks), features.contextual(blocks), strict=True):
+        assert features.names(key) == named
+    statics: dict[int, float] = {}
+    score.refresh(blocks, s, statics)
+    for b, named in zip(blocks, features.contextual(blocks), strict=True):
+        z = statics[b.index] + sum(s.weights.get(f, 0.0) for f in named)
+        assert abs(b.score - s.probability(z)) < 1e-12
 
 
 def test_contextual_features_name_no_page_edge() -> None:
