@@ -111,6 +111,9 @@ def _tail(blocks: list[Block], rules: RuleSet) -> None:
         k + 1 < len(after) and kept[k + 1] and after[k + 1].text[0] in BULLETS for k in range(len(after))
     ]
     listed = _announced_list(blocks[last], after)
+    for k, b in enumerate(after):  # evidence the learned scorer must not overrule (score.py)
+        if kept[k] or intro[k] or k in listed:
+            b.keep = True
     _drop(
         [
             b

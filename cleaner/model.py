@@ -77,6 +77,7 @@ class Block:
     weak: bool = False  # the verdict came from shape, not from a phrase: context may revise it
     score: float = 1.0  # the learned scorer's probability that the line is article text
     prose: bool = False  # scored as confident article prose: zones need evidence to take it
+    keep: bool = False  # a rule's evidence that the line is the article's (the tail rule's keeps)
     evidence: tuple[str, ...] = ()  # the scorer's strongest features, for a model removal
 
 
