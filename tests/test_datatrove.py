@@ -16,7 +16,7 @@ from datatrove.pipeline.writers import JsonlWriter  # noqa: E402
 
 from cleaner.integrations.datatrove import CleanerStep, LearnProfileMap, LearnProfileReduce  # noqa: E402
 
-FOOTER = "Sign up for the Harbour Gazette newsletter and never miss a story again"
+FOOTER = "The Harbour Gazette is printed on recycled paper at the Portside works"  # no rule knows it
 
 
 def _corpus(folder: Path) -> None:

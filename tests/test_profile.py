@@ -12,7 +12,7 @@ import pytest
 from cleaner import Cleaner, cli
 from cleaner.profile import Learner, Profile, line_hash, normalise, site_key
 
-FOOTER = "Subscribe to the Daily Bugle newsletter for 3 more stories every morning!"
+FOOTER = "The Daily Bugle is printed on recycled paper, 3 times a week!"  # no rule knows it
 WIRE = "The central bank raised its key rate by a quarter point on Wednesday, citing persistent inflation."
 
 
