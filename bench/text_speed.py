@@ -1,14 +1,14 @@
-"""Text-mode throughput: the cleaner and the baselines on the `main` inputs of the dev sets.
+"""Text-mode throughput: the cleaner and the baselines on the text inputs of the dev sets.
 
-    .venv/bin/python -m bench.text_speed [--repeats 5] [--justext-limit 200]
-        [--systems cleaner c4 ftfy justext] [--limit N]
+    .venv/bin/python -m bench.text_speed [--repeats 5] [--justext-limit 200] [--kind main full]
+        [--systems cleaner cleaner-rules c4 ftfy justext] [--limit N]
 
-One process, pinned to one core. Each system cleans the same list of texts `--repeats`
-times; the table gives the median pass: MB/s (UTF-8 bytes of input per wall-clock
-second; "MB/s (CPU time)" divides by the process's CPU time instead, which other jobs on
-a shared machine disturb less), docs/s and throughput relative to the cleaner. jusText
-is slow, so it runs on `--justext-limit` evenly spaced documents only and the time for
-all documents is extrapolated per document.
+One process, pinned to one core; `cleaner-rules` is the cleaner without its learned scorer.
+Each system cleans the same list of texts `--repeats` times; the table gives the median
+pass: MB/s (UTF-8 bytes of input per wall-clock second; "MB/s (CPU time)" divides by the
+process's CPU time instead, which other jobs on a shared machine disturb less), docs/s and
+throughput relative to the cleaner. jusText is slow, so it runs on `--justext-limit` evenly
+spaced documents only and the time for all documents is extrapolated per document.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from bench import baselines
 from bench.data import SETS, text_inputs
 
 Doc = tuple[str, str]  # (text, lang)
-SYSTEMS = ("cleaner", "c4", "ftfy", "justext")
+SYSTEMS = ("cleaner", "cleaner-rules", "c4", "ftfy", "justext")
 
 
 @dataclass
@@ -52,10 +52,10 @@ class Timing:
 
 
 def make_system(name: str) -> Callable[[str, str], object]:
-    if name == "cleaner":
+    if name in ("cleaner", "cleaner-rules"):
         import cleaner
 
-        c = cleaner.Cleaner()
+        c = cleaner.Cleaner(scorer=name == "cleaner")  # cleaner-rules: without the learned scorer
         return lambda text, lang: c.clean(text, kind="text")
     if name == "c4":
         return lambda text, lang: baselines.c4_lines(text)
@@ -99,15 +99,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--justext-limit", type=int, default=200, help="documents jusText runs on")
     ap.add_argument("--limit", type=int, default=None, help="first N documents of each set")
+    ap.add_argument("--kind", nargs="+", default=["main"], choices=("main", "full"), help="input kinds")
     args = ap.parse_args(argv)
+    where = pin_one_core()
+    for kind in args.kind:
+        run_kind(kind, args, where)
 
+
+def run_kind(kind: str, args: argparse.Namespace, where: str) -> None:
+    """One table: every system over the chosen sets' inputs of one kind."""
     docs: list[Doc] = []
     for name in SETS:
-        docs += [(p["text"], p.get("lang") or "en") for p in text_inputs(name, "main")[: args.limit]]
+        docs += [(p["text"], p.get("lang") or "en") for p in text_inputs(name, kind)[: args.limit]]
     total_mb = sum(len(t.encode("utf-8")) for t, _ in docs) / 1e6
     print(
-        f"{len(docs)} documents, {total_mb:.1f} MB ({', '.join(SETS)}, main); "
-        f"median of {args.repeats}; Python {platform.python_version()}, {pin_one_core()}\n"
+        f"\n{len(docs)} documents, {total_mb:.1f} MB ({', '.join(SETS)}, {kind}); "
+        f"median of {args.repeats}; Python {platform.python_version()}, {where}\n"
     )
 
     timings: list[Timing] = []

@@ -137,8 +137,8 @@ def examples(name: str, kind: str, site_of: dict[str, str]) -> Iterator[dict[str
 
 
 def labelled_lines(rebuild: bool = False) -> list[dict[str, Any]]:
-    """Every set's labelled lines, cached in bench/.cache (keyed by the features module's source:
-    a change to the features rebuilds them)."""
+    """Every set's labelled lines, cached in bench/.cache (keyed by the source of the modules
+    and rule packs that make them: a change there rebuilds them)."""
     import hashlib
     import pickle
 
@@ -146,6 +146,7 @@ def labelled_lines(rebuild: bool = False) -> list[dict[str, Any]]:
 
     mods = (features, segment, classify, context, rules)
     source = b"".join(Path(str(m.__file__)).read_bytes() for m in mods)
+    source += b"".join(p.read_bytes() for p in sorted(Path(str(rules.__file__)).parent.glob("*.json")))
     path = CACHE / f"scorer-lines-{hashlib.sha1(source).hexdigest()[:10]}.pickle"
     if path.exists() and not rebuild:
         return list(pickle.loads(path.read_bytes()))
