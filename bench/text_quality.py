@@ -19,6 +19,7 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from bench import baselines
@@ -28,13 +29,24 @@ from bench.sites import page_split
 
 Page = dict[str, Any]
 
+
+@cache
+def _rules_only() -> Any:
+    """The cleaner without its learned scorer (to show what the scorer adds)."""
+    import cleaner
+
+    return cleaner.Cleaner(scorer=False)
+
+
 BASELINES: dict[str, Callable[[Page], str]] = {
     "identity": lambda p: baselines.identity(p["text"]),
     "c4": lambda p: baselines.c4_lines(p["text"]),
     "justext": lambda p: baselines.justext_lines(p["text"], p.get("lang") or "en"),
     "ftfy": lambda p: baselines.ftfy_fix(p["text"]),
+    "cleaner-rules": lambda p: _rules_only().clean(p["text"], kind="text").text,
 }
 SYSTEMS = ("cleaner", *BASELINES)
+
 DEFAULT_SYSTEMS = ("identity", "c4", "justext", "cleaner")
 
 

@@ -53,7 +53,7 @@ MODEL_REASONS = (
     "disclaimer",
     "caption",
 )
-LOSS_LINES = 0.03  # article-line loss allowed at the threshold (out-of-fold, training sites)
+LOSS_LINES = 0.10  # short-line article text (length-weighted) risked at the threshold (out-of-fold)
 LOSS_BODY = 0.002  # ... among body-shaped lines
 STRICT = 0.25  # the strict threshold (running text, the main region) at most this share of the other
 PROSE = 0.7  # zones never take a line scored at least this (without evidence on the line)

@@ -142,7 +142,8 @@ class Cleaner:
                 f = features[b.index]
                 b.tag, b.link_density, b.heading = f.tag, f.link_density, f.heading
         classify.classify(blocks, text, self.rules, self.config, langs)
-        scorer = self.scorer if features is None else None  # trained on text, not on HTML blocks
+        # (in HTML mode too: its output, cleaned again as text, must come back unchanged)
+        scorer = self.scorer
         statics: dict[int, float] = {}  # the scorer's sums of each line's own features
         context.revise(blocks, self.rules, self.config)
         if features is not None and htmlctx.revise(blocks, self.rules, self.config):

@@ -35,6 +35,7 @@ ROUNDS = 20  # re-scoring rounds after removals; the model settles in one or two
 EVIDENCE = 3  # features named in a removal's explanation
 PROSE_CHARS = 200  # a finished paragraph this long is article text to the model ...
 PROSE_SUM = 12.0  # ... scored as this sum (a probability of 1 - 6e-6)
+MIN_LINES = 4  # the model judges texts of at least this many kept lines
 MEMO_CHARS = 80  # lines this short have their feature sums remembered ...
 MEMO_LINES = 100_000  # ... this many at most
 TAIL_SHARE = 0.5  # below the main region, this much text (against the region's) is the article's
@@ -139,12 +140,13 @@ def _judged(kept: list[Block]) -> tuple[range, range]:
     """The lines judged by the strict threshold, and those not judged at all.
 
     Strict: the article's main region and the line on either side of it (a last short
-    quote, a credit line). Not judged: everything below the region when it is long beside
-    the region (verse, a list: the article's, not a footer; the tail rule's weighing too).
+    quote, a credit line); every line of a text with no running text at all. Not judged:
+    everything below the region when it is long beside the region (verse, a list: the
+    article's, not a footer; the tail rule's weighing too).
     """
     lo, hi = main_region(kept)
-    if hi < 0:
-        return range(0), range(0)
+    if hi < 0:  # no running text at all (a post of short lines): nothing to judge lines against
+        return range(len(kept)), range(0)
     region = sum(len(b.text) for b in kept[lo : hi + 1])
     below = sum(len(b.text) for b in kept[hi + 1 :])
     exempt = range(hi + 1, len(kept)) if below > TAIL_SHARE * region else range(0)
@@ -166,6 +168,8 @@ def remove(blocks: list[Block], scorer: LineScorer, statics: dict[int, float], f
     rule after it, and a second run on the output, see the scores this run ends with.
     `fresh`: the kept lines are scored among themselves already (`refresh`, nothing since)."""
     kept = [b for b in blocks if not b.verdict]
+    if len(kept) < MIN_LINES:
+        return False  # a text this short is the article or nothing: the rules decide
     for b in kept:
         if b.index not in statics:
             statics[b.index] = scorer.static_sum(b)
@@ -189,6 +193,10 @@ def remove(blocks: list[Block], scorer: LineScorer, statics: dict[int, float], f
                 b.evidence = scorer.evidence(feats)
                 gone.append(b)
         if not gone:
+            return took
+        if len(gone) == len(kept):  # never the whole text: a page the model cannot read
+            for b in gone:
+                b.verdict, b.rule, b.weak, b.evidence = "", "", False, ()
             return took
         took = True
         kept = [b for b in kept if not b.verdict]

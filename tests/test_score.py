@@ -82,14 +82,17 @@ def test_conservative_mode_and_scorer_off_run_rules_only(options: dict[str, obje
         assert not [r for r in result.removed if r.rule.startswith("model.")]
 
 
-def test_html_mode_does_not_run_the_text_model() -> None:
-    html = (
-        "<html><body><article>"
-        + "".join(f"<p>{x}</p>" for x in PAGE.split("\n"))
-        + "</article></body></html>"
-    )
-    result = cleaner.clean(html, kind="html")
-    assert not [r for r in result.removed if r.rule.startswith("model.")]
+def test_html_output_cleaned_again_as_text_is_unchanged() -> None:
+    paragraphs = "".join(f"<p>{x}</p>" for x in PAGE.split("\n"))
+    once = cleaner.clean(f"<html><body><article>{paragraphs}</article></body></html>", kind="html").text
+    assert once and cleaner.clean(once, kind="text").text == once
+
+
+def test_the_model_never_empties_a_text_nor_judges_a_short_one() -> None:
+    menu = "\n".join(["Home", "News", "Sport", "Weather", "Contact"])
+    assert cleaner.clean(menu, kind="text").text  # every line reads as clutter: not all go
+    short = "Home\nA single line of text that is the article itself, and nothing more."
+    assert not [r for r in cleaner.clean(short, kind="text").removed if r.rule.startswith("model.")]
 
 
 def test_scores_are_deterministic_and_in_range() -> None:
