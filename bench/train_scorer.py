@@ -1,6 +1,6 @@
 """Train the learned line scorer (cleaner/models/line_scorer.json) from the dev pages.
 
-    .venv/bin/python -m bench.train_scorer [--seed 0] [--min-sites 4] [--c 0.5] [--dry-run]
+    .venv/bin/python -m bench.train_scorer [--seed 0] [--min-sites 20] [--c 0.02] [--loss 0.1] [--dry-run]
 
 Needs the `train` extra (scikit-learn) and the text inputs of bench/data.py. Deterministic
 given its seed and the data.
@@ -28,6 +28,7 @@ import argparse
 import datetime as dt
 import json
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -229,9 +230,9 @@ def line_figures(rows: list[dict[str, Any]], probs: list[float], t: float, tb: f
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--min-sites", type=int, default=10, help="training sites a word feature must occur on")
+    ap.add_argument("--min-sites", type=int, default=20, help="training sites a word feature must occur on")
     ap.add_argument("--min-count", type=int, default=20, help="examples any other feature must occur in")
-    ap.add_argument("--c", type=float, default=0.05, help="inverse L2 strength")
+    ap.add_argument("--c", type=float, default=0.02, help="inverse L2 strength")
     ap.add_argument("--loss", type=float, default=LOSS_LINES, help="article text (of short lines) to risk")
     ap.add_argument("--body-loss", type=float, default=LOSS_BODY, help="... of body-shaped lines")
     ap.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
@@ -306,7 +307,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     card = {
         "trained": dt.date.today().isoformat(),
-        "command": "python -m bench.train_scorer " + " ".join(argv or []),
+        "command": " ".join(["python -m bench.train_scorer", *(sys.argv[1:] if argv is None else argv)]),
         "data": {s: "text inputs main+full, train sites only (bench/sites.py)" for s in SETS},
         "train lines": len(train),
         "val lines": len(val),
