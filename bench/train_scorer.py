@@ -19,7 +19,8 @@ given its seed and the data.
   `--min-sites` training sites, so one site's boilerplate cannot become a rule.
 - Thresholds are chosen on out-of-fold scores of the training sites (3 folds by site).
 - The removal reason comes from a second, multinomial model fitted on the clutter lines
-  the full rule pipeline names (its reason is the label).
+  the rules name (by their own features) and those the context rules take (with their
+  context too); the rule's reason is the label.
 """
 
 from __future__ import annotations
@@ -135,6 +136,19 @@ def examples(name: str, kind: str, site_of: dict[str, str]) -> Iterator[dict[str
                 "set": name,
                 "kind": kind,
             }
+        for b in blocks:  # what the rules named: examples for the reason model only
+            if b.verdict in MODEL_REASONS:
+                yield {
+                    "f": features.static(b),
+                    "y": None,
+                    "w": 1.0,
+                    "reason": b.verdict,
+                    "site": site,
+                    "split": split_of(site),
+                    "body": b.body,
+                    "set": name,
+                    "kind": kind,
+                }
 
 
 def labelled_lines(rebuild: bool = False) -> list[dict[str, Any]]:
@@ -146,7 +160,7 @@ def labelled_lines(rebuild: bool = False) -> list[dict[str, Any]]:
     from cleaner import classify, context, features, rules, segment
 
     mods = (features, segment, classify, context, rules)
-    source = b"".join(Path(str(m.__file__)).read_bytes() for m in mods)
+    source = b"".join(Path(str(m.__file__)).read_bytes() for m in mods) + Path(__file__).read_bytes()
     source += b"".join(p.read_bytes() for p in sorted(Path(str(rules.__file__)).parent.glob("*.json")))
     path = CACHE / f"scorer-lines-{hashlib.sha1(source).hexdigest()[:10]}.pickle"
     if path.exists() and not rebuild:
@@ -244,9 +258,11 @@ def main(argv: list[str] | None = None) -> None:
     from sklearn.model_selection import GroupKFold
 
     rows = labelled_lines(args.rebuild)
+    named = [r for r in rows if r["split"] == "train" and r["y"] != 1 and r["reason"]]
+    rows = [r for r in rows if r["y"] is not None]  # the lines no rule removed, with a label
     train = [r for r in rows if r["split"] == "train"]
     val = [r for r in rows if r["split"] == "val"]
-    vocab = _vocab(train, args.min_sites, args.min_count)
+    vocab = _vocab(train + [r for r in named if r["y"] is None], args.min_sites, args.min_count)
     index = {f: k for k, f in enumerate(vocab)}
     print(f"train {len(train)} lines, val {len(val)}; {len(vocab)} features")
     x, y, w = _matrix(train, index), [r["y"] for r in train], [r["w"] for r in train]
@@ -278,7 +294,6 @@ def main(argv: list[str] | None = None) -> None:
         print(k, json.dumps(v))
 
     # the reason model, on clutter lines the rules named
-    named = [r for r in train if r["y"] == 0 and r["reason"]]
     classes = sorted({r["reason"] for r in named})
     reasons: dict[str, Any] = {}
     if len(classes) >= 2:
