@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import TypeVar
 
 from .config import KINDS, MAX_SIZE, MODES
 from .pool import DEFAULT_TIMEOUT
+
+T = TypeVar("T", int, float)
 
 __all__ = ["build_parser"]
 
@@ -64,18 +68,24 @@ def _size(value: str) -> int:
     return int(n)
 
 
-def _seconds(value: str) -> float:
-    n = float(value)
-    if n < 0:
-        raise argparse.ArgumentTypeError("must be >= 0 (0: no limit)")
-    return n
+def _bounded(convert: Callable[[str], T], low: T, high: T | None, message: str) -> Callable[[str], T]:
+    """An argparse type: `convert`, then refuse values outside [low, high] with `message`.
+    (A value `convert` cannot read gets argparse's "invalid <type> value".)"""
+
+    def check(value: str) -> T:
+        n = convert(value)
+        if n < low or (high is not None and n > high):
+            raise argparse.ArgumentTypeError(message)
+        return n
+
+    check.__name__ = convert.__name__
+    return check
 
 
-def _positive(value: str) -> int:
-    n = int(value)
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return n
+_seconds = _bounded(float, 0.0, None, "must be >= 0 (0: no limit)")
+_positive = _bounded(int, 1, None, "must be at least 1")
+_count = _bounded(int, 0, None, "must be >= 0")
+_share = _bounded(float, 0.0, 1.0, "must be between 0 and 1")
 
 
 def _add_workers(parser: argparse.ArgumentParser, help_text: str) -> None:
@@ -227,20 +237,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(report)
     report.set_defaults(subparser=report)
     return parser
-
-
-def _count(value: str) -> int:
-    n = int(value)
-    if n < 0:
-        raise argparse.ArgumentTypeError("must be >= 0")
-    return n
-
-
-def _share(value: str) -> float:
-    n = float(value)
-    if not 0 <= n <= 1:
-        raise argparse.ArgumentTypeError("must be between 0 and 1")
-    return n
 
 
 def _add_report_options(p: argparse.ArgumentParser) -> None:
