@@ -151,7 +151,7 @@ _AWAY_EDGES = (0, 1, 3, 9)
 Context = tuple[int, int, int, int, int, int, int, int]
 
 
-def context_keys(blocks: Sequence[Block]) -> list[Context]:
+def context_keys(blocks: Sequence[Block], region: tuple[int, int] | None = None) -> list[Context]:
     """Position and neighbour of each line among `blocks` (the lines still kept), as numbers:
     the scorer sums their weights from a table (score.py), `names` spells them out.
 
@@ -159,7 +159,8 @@ def context_keys(blocks: Sequence[Block]) -> list[Context]:
     A line in a run of non-body lines knows the run's length (a menu, a headline list), and
     every line its distance from the main region (`main_region`). No feature names the
     page's edges or a neighbouring byline: when the model removes a line, its neighbour
-    would become the new edge or neighbour, and be removed next.
+    would become the new edge or neighbour, and be removed next. `region`: the main region of
+    `blocks` when the caller has it already.
     """
     n = len(blocks)
     if not n:
@@ -181,7 +182,7 @@ def context_keys(blocks: Sequence[Block]) -> list[Context]:
         length = bisect_left(_RUN_EDGES, j - k) + 1
         run[k:j] = [length] * (j - k)
         k = j
-    lo, hi = main_region(blocks)
+    lo, hi = region if region is not None else main_region(blocks)
     out: list[Context] = []
     for k, b in enumerate(blocks):
         zone = 0 if k < first else 2 if k > last else 1

@@ -161,9 +161,9 @@ class Cleaner:
             # make a new last paragraph: alternate until neither takes a line, so that a second
             # run starts from the scores this one ends with (idempotence)
             for _ in range(TAIL_ROUNDS):
-                score.refresh(blocks, scorer, statics)  # the tail rule's bound, on the lines left
+                scored = score.refresh(blocks, scorer, statics)  # the tail rule's bound
                 took = context.trim_tail(blocks, self.rules, self.config)
-                if not score.remove(blocks, scorer, statics, fresh=not took) and not took:
+                if not score.remove(blocks, scorer, statics, None if took else scored) and not took:
                     break
         meta: dict[str, Any] = dict(metadata or {})
         if url:

@@ -26,11 +26,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .features import Context, context_keys, contextual, main_region, names, static
+from .features import Context, context_keys, main_region, names, static
 from .model import Block
 from .segment import TERMINAL_CHARS
 
 MODEL = "line_scorer.json"
+Scored = tuple[list[Context], tuple[int, int]]  # each kept line's context, and the main region
 ROUNDS = 20  # re-scoring rounds after removals; the model settles in one or two
 EVIDENCE = 3  # features named in a removal's explanation
 PROSE_CHARS = 200  # a finished paragraph this long is article text to the model ...
@@ -94,19 +95,23 @@ class LineScorer:
     def probability(self, z: float) -> float:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def rescore(self, kept: list[Block], statics: dict[int, float]) -> None:
-        """Set `score` on every kept block, from its static sum and its context among `kept`."""
+    def rescore(self, kept: list[Block], statics: dict[int, float]) -> Scored:
+        """Set `score` on every kept block, from its static sum and its context among `kept`;
+        return the contexts and the main region, which `remove` judges by."""
         get = self.weights.get
         memo = self._context
         prose = self.prose
         exp = math.exp
-        for b, key in zip(kept, context_keys(kept), strict=True):
+        region = main_region(kept)
+        keys = context_keys(kept, region)
+        for b, key in zip(kept, keys, strict=True):
             c = memo.get(key)
             if c is None:
                 c = memo[key] = sum([get(f, 0.0) for f in names(key)])
             z = statics[b.index] + c
             b.score = p = 1.0 / (1.0 + exp(-z)) if -30.0 < z < 30.0 else self.probability(z)
             b.prose = p >= prose
+        return keys, region
 
     def reason(self, feats: list[str]) -> str:
         """The likeliest removal reason for a line the model removes."""
@@ -136,7 +141,7 @@ def load(name: str = MODEL) -> LineScorer | None:
     return LineScorer.from_dict(json.loads(raw))
 
 
-def _judged(kept: list[Block]) -> tuple[range, range]:
+def _judged(kept: list[Block], region: tuple[int, int]) -> tuple[range, range]:
     """The lines judged by the strict threshold, and those not judged at all.
 
     Strict: the article's main region and the line on either side of it (a last short
@@ -144,50 +149,46 @@ def _judged(kept: list[Block]) -> tuple[range, range]:
     everything below the region when it is long beside the region (verse, a list: the
     article's, not a footer; the tail rule's weighing too).
     """
-    lo, hi = main_region(kept)
+    lo, hi = region
     if hi < 0:  # no running text at all (a post of short lines): nothing to judge lines against
         return range(len(kept)), range(0)
-    region = sum(len(b.text) for b in kept[lo : hi + 1])
+    inside = sum(len(b.text) for b in kept[lo : hi + 1])
     below = sum(len(b.text) for b in kept[hi + 1 :])
-    exempt = range(hi + 1, len(kept)) if below > TAIL_SHARE * region else range(0)
+    exempt = range(hi + 1, len(kept)) if below > TAIL_SHARE * inside else range(0)
     return range(max(lo - 1, 0), hi + 2), exempt
 
 
-def refresh(blocks: list[Block], scorer: LineScorer, statics: dict[int, float]) -> None:
-    """Score the kept lines among themselves (after other stages removed lines)."""
+def refresh(blocks: list[Block], scorer: LineScorer, statics: dict[int, float]) -> Scored:
+    """Score the kept lines among themselves (after other stages removed lines); `statics`
+    keeps each line's own sum from one call to the next."""
     kept = [b for b in blocks if not b.verdict]
     for b in kept:
         if b.index not in statics:
             statics[b.index] = scorer.static_sum(b)
-    scorer.rescore(kept, statics)
+    return scorer.rescore(kept, statics)
 
 
-def remove(blocks: list[Block], scorer: LineScorer, statics: dict[int, float], fresh: bool = False) -> bool:
+def remove(
+    blocks: list[Block], scorer: LineScorer, statics: dict[int, float], scored: Scored | None = None
+) -> bool:
     """Remove the kept lines the model scores as clutter, re-scoring until nothing changes;
     True when it removed any. The kept lines are left scored among themselves, so the tail
     rule after it, and a second run on the output, see the scores this run ends with.
-    `fresh`: the kept lines are scored among themselves already (`refresh`, nothing since)."""
+    `scored`: what `refresh` returned, when no line was removed since."""
     kept = [b for b in blocks if not b.verdict]
     if len(kept) < MIN_LINES:
         return False  # a text this short is the article or nothing: the rules decide
-    for b in kept:
-        if b.index not in statics:
-            statics[b.index] = scorer.static_sum(b)
     took = False
     for _ in range(ROUNDS):
-        if not fresh:
-            scorer.rescore(kept, statics)
-        fresh = False
-        ctx = None
+        keys, region = scored if scored is not None else refresh(blocks, scorer, statics)
+        scored = None
         gone = []
-        strict, exempt = _judged(kept)
+        strict, exempt = _judged(kept, region)
         for k, b in enumerate(kept):
             if k in exempt or b.keep:
                 continue
             if b.score < (scorer.body_threshold if b.body or k in strict else scorer.threshold):
-                if ctx is None:
-                    ctx = contextual(kept)
-                feats = static(b) + ctx[k]
+                feats = static(b) + names(keys[k])
                 reason = scorer.reason(feats)
                 b.verdict, b.rule, b.weak = reason, f"model.{reason}", True
                 b.evidence = scorer.evidence(feats)
