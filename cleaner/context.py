@@ -68,11 +68,12 @@ THREAD_VOICES = 3  # ... distinct ones, when they only name a speaker ("Jane say
 _SPEAKER = re.compile(r"\b(?:(?:says|wrote)\s*:|said(?:\.\.\.|…))\s*$")
 
 
-def _drop(blocks: list[Block], reason: str, rule: str, *, keep_reason: str = "", bound: bool = True) -> None:
-    """Take the zone's lines, except (when `bound`) those the learned scorer reads as article
-    text: a zone is evidence about its lines as a group, not about each line."""
+def _drop(blocks: list[Block], reason: str, rule: str, *, keep_reason: str = "") -> None:
+    """Take the zone's lines, except those the learned scorer reads as article text (a zone
+    is evidence about its lines as a group, not about each line). Lines are scored after
+    `revise` (score.py), so only the menu and tail rules of `trim_tail` meet that bound."""
     for b in blocks:
-        if bound and b.prose and not b.verdict:
+        if b.prose and not b.verdict:
             continue
         if not b.verdict or (keep_reason and b.verdict != keep_reason):
             b.verdict, b.rule, b.weak = reason, rule, True
@@ -205,7 +206,6 @@ def _links_zone(blocks: list[Block], start: int) -> None:
     own short lines. Below the article everything short goes (link lists hold names and
     dates too)."""
     after = blocks[start + 1 :]
-    # inside the article (the main region runs across the marker): only headline-shaped lines go
     kept = [b for b in blocks if not b.verdict]
     lo, hi = main_region(kept)
     before = sum(1 for b in blocks[:start] if not b.verdict)
@@ -241,7 +241,7 @@ def _header_thread(blocks: list[Block], rules: RuleSet, k: int, bodies: int) -> 
     if not evidence:
         evidence = any(b.byline for b in blocks[k + 1 : k + 1 + EVIDENCE_WINDOW])
     if evidence:
-        _drop(blocks[k + 1 :], "comments", "context.comments-zone", keep_reason="comments", bound=False)
+        _drop(blocks[k + 1 :], "comments", "context.comments-zone", keep_reason="comments")
     return evidence
 
 
@@ -259,7 +259,7 @@ def _byline_thread(blocks: list[Block], bodies: list[int]) -> None:
     speakers = [blocks[k].text.lower() for k in metas]
     if all(_SPEAKER.search(t) for t in speakers) and len(set(speakers)) < THREAD_VOICES:
         return
-    _drop(blocks[metas[0] :], "comments", "context.comment-thread", keep_reason="comments", bound=False)
+    _drop(blocks[metas[0] :], "comments", "context.comment-thread", keep_reason="comments")
 
 
 def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:

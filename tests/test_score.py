@@ -138,10 +138,8 @@ def test_zones_leave_prose_alone() -> None:
         Block(2, "A paragraph that reads as prose."),
     ]
     blocks[2].prose = True
-    context._drop(blocks[1:], "recirculation", "context.links-zone")
-    assert blocks[1].verdict == "recirculation" and blocks[2].verdict == ""
-    context._drop(blocks[1:], "comments", "context.comment-thread", bound=False)
-    assert blocks[2].verdict == "comments"
+    context._drop(blocks[1:], "navigation", "context.tail")
+    assert blocks[1].verdict == "navigation" and blocks[2].verdict == ""
 
 
 @pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
