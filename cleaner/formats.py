@@ -12,12 +12,10 @@ import importlib
 import io
 import re
 from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import IO, Any, cast
 
 from .decode import decode_bytes
-
-if TYPE_CHECKING:
-    from .io import ReadError, Record, Source, Unit
+from .records import ReadError, Record, Source, Unit, binary_error, too_big
 
 __all__ = [
     "DecompressionError",
@@ -131,7 +129,6 @@ def parquet_units(source: Source) -> Iterator[tuple[Unit | ReadError, int]]:
 
     Progress is the row's share of the file size (Parquet has no byte offsets per row).
     """
-    from .io import ReadError
 
     try:
         pq = need("pyarrow.parquet", "parquet", "reading Parquet")
@@ -220,7 +217,6 @@ def warc_units(source: Source, limit: int = 0) -> Iterator[tuple[Unit | ReadErro
     A record whose Content-Length lies is an error naming it, and reading goes on at the
     next record header (fastwarc's quirks mode); see the README's Limits table.
     """
-    from .io import ReadError
 
     try:
         warc = need("fastwarc.warc", "warc", "reading WARC")
@@ -274,7 +270,6 @@ def _block_length(rec: Any) -> int:
 def _warc_unit(rec: Any, where: str, limit: int) -> Unit | ReadError | None:
     """One record as a unit (None: not a document), or an error for an oversized payload or
     one that holds the next record's header (its Content-Length is too long)."""
-    from .io import ReadError, too_big
 
     ctype = (rec.http_content_type if rec.is_http else rec.headers.get("Content-Type")) or ""
     if not ctype.lower().startswith(_DOC_TYPES):
@@ -301,11 +296,10 @@ def _warc_unit(rec: Any, where: str, limit: int) -> Unit | ReadError | None:
 def warc_record(unit: Unit) -> Record | ReadError:
     """A WARC unit as a Record: its id and URL from the WARC headers, the body decoded
     with the HTTP-declared charset (then the document's own, then a guess)."""
-    from .io import Record, _binary
 
     _, where, headers, charset, kind, body = unit
     rid = str(headers["id"]) if headers.get("id") else None
-    bad = _binary(body, where, rid)  # a server that labels an image text/html
+    bad = binary_error(body, where, rid)  # a server that labels an image text/html
     if bad is not None:
         return bad
     return Record(

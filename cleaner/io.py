@@ -19,7 +19,6 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import IO, Any, cast
 
@@ -32,7 +31,7 @@ from .formats import (
     warc_units,
     zstd_reader,
 )
-from .limits import binary_kind
+from .records import Fields, ReadError, Record, Source, Unit, binary_error, too_big
 
 __all__ = [
     "DOC_SUFFIXES",
@@ -55,80 +54,6 @@ JSONL_SUFFIXES: tuple[str, ...] = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson
 PARQUET_SUFFIXES: tuple[str, ...] = (".parquet",)
 WARC_SUFFIXES: tuple[str, ...] = (".warc", ".warc.gz", ".warc.zst")
 STDIN = "-"
-
-#: What travels from the reader to a worker: a small picklable tuple whose first item
-#: says what it holds ("line", "file", "bytes", "row", "warc"), or a ReadError.
-Unit = tuple[Any, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Fields:
-    """Which record keys hold the text, the HTML, the record id, the URL and the site."""
-
-    text: str = "text"
-    html: str = "html"
-    id: str = "id"
-    url: str = "url"
-    site: str = "site"
-
-
-@dataclass(slots=True)
-class Record:
-    """One document to clean.
-
-    id: the record's id (the id field, else the line number; the path for a file).
-    content: the text or HTML, already decoded.
-    kind: "text" or "html" when the input says which (suffix, field), else None.
-    original: the parsed record (JSONL object, Parquet row, WARC headers), kept to write
-        the same record back out with every other field unchanged.
-    where: "path" or "path:line", for messages.
-    site: the site field, when the record has one (else the profile uses the URL's host).
-    """
-
-    id: str
-    content: str
-    url: str | None = None
-    kind: str | None = None
-    original: dict[str, Any] | None = None
-    where: str = ""
-    explicit_id: bool = False
-    site: str | None = None
-
-    @property
-    def label(self) -> str:
-        """How messages name this record: where it is, plus its own id when it has one."""
-        return f"{self.where} [{self.id}]" if self.explicit_id else self.where
-
-
-@dataclass(frozen=True, slots=True)
-class ReadError:
-    """A record (or a whole file) that could not be read; reported, never raised."""
-
-    where: str
-    message: str
-    id: str | None = None
-
-    @property
-    def label(self) -> str:
-        return f"{self.where} [{self.id}]" if self.id else self.where
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """One input unit: a file or stdin, with the relative path its output mirrors."""
-
-    path: Path | None  # None: stdin
-    relpath: PurePath
-    format: str  # "text" | "html" | "jsonl" | "parquet" | "warc"
-
-    @property
-    def name(self) -> str:
-        return "<stdin>" if self.path is None else str(self.path)
-
-    @property
-    def many(self) -> bool:
-        """True for formats that hold many records (their output is one stream)."""
-        return self.format in ("jsonl", "parquet", "warc")
 
 
 def format_of(path: PurePath) -> str | None:
@@ -214,13 +139,6 @@ def read_units(source: Source, limit: int | None = None) -> Iterator[tuple[Unit 
             yield ReadError(source.name, f"cannot read: {exc.strerror or exc}"), 0
             return
         yield ("file", str(source.path), kind), size
-
-
-def too_big(size: int, limit: int) -> str:
-    """The message for a record over the size limit."""
-    return (
-        f"record is {size:,} bytes, over the {limit:,} limit (--max-size; 0 lifts it); skipped, not truncated"
-    )
 
 
 def _drain(handle: IO[bytes], line: bool = False) -> int:
@@ -328,15 +246,9 @@ def unit_record(
             data = Path(path).read_bytes()
         except OSError as exc:
             return ReadError(path, f"cannot read: {exc.strerror or exc}")
-        return _binary(data, path) or Record(id=path, content=decode_bytes(data), kind=kind, where=path)
+        return binary_error(data, path) or Record(id=path, content=decode_bytes(data), kind=kind, where=path)
     _, name, data, kind = unit  # "bytes": stdin
-    return _binary(data, name) or Record(id=name, content=decode_bytes(data), kind=kind, where=name)
-
-
-def _binary(data: bytes, where: str, rid: str | None = None) -> ReadError | None:
-    """An error for bytes that are an image, an archive, a PDF...: not worth decoding."""
-    what = binary_kind(data[:16])
-    return None if what is None else ReadError(where, f"binary data ({what}), not a text document", rid)
+    return binary_error(data, name) or Record(id=name, content=decode_bytes(data), kind=kind, where=name)
 
 
 def record_from_object(
