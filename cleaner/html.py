@@ -29,18 +29,17 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from . import density, dom
+from .config import Config
 from .extract import HtmlBlock, trafilatura_blocks
 from .htmlctx import LINKED_LINE
 from .merge import link_densities, merge
 from .meta import read_metadata, title_candidates
 from .model import Removal, Result
 from .segment import body_shaped
-
-if TYPE_CHECKING:
-    from .pipeline import Cleaner
 
 __all__ = ["clean_html", "extract_blocks"]
 
@@ -192,7 +191,24 @@ def _titled(key: str, title: str) -> bool:
     )
 
 
-def clean_html(cleaner: Cleaner, html: str, url: str | None = None, *, site: str | None = None) -> Result:
+class TextCore(Protocol):
+    """What HTML mode needs of a `Cleaner`: its config and its text core. A protocol, so this
+    module does not import the pipeline that calls it."""
+
+    config: Config
+
+    def clean_text(
+        self,
+        text: str,
+        url: str | None = ...,
+        metadata: dict[str, Any] | None = ...,
+        *,
+        site: str | None = ...,
+        features: Sequence[HtmlBlock] | None = ...,
+    ) -> Result: ...
+
+
+def clean_html(cleaner: TextCore, html: str, url: str | None = None, *, site: str | None = None) -> Result:
     """Extract the article, then clean it with the text core and the HTML context rules."""
     config = cleaner.config
     blocks, meta, drops = extract_blocks(html, fast=config.html_fast, keep_title=config.keep_title)
