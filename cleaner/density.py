@@ -242,7 +242,7 @@ _INNER = frozenset({"p", "li", "pre", "blockquote", "td"})
 def _containers(found: list[Any]) -> set[int]:
     """ids of the elements in `found` that hold an inner block (p, li, pre, blockquote, td),
     in one walk up from each inner block that stops at the first element seen before
-    (linear however deep the markup nests, where a `find` per element was quadratic)."""
+    (linear however deep the markup nests; a `find` per element would be quadratic)."""
     wanted = {id(el) for el in found}
     holders: set[int] = set()
     seen: set[int] = set()

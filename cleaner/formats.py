@@ -1,6 +1,6 @@
 """The input and output formats that need optional packages: zstd, Parquet, WARC.
 
-The core install stays light (issue 4): each format imports its package only when a
+The core install stays light: each format imports its package only when a
 file of that format is actually read or written, and a missing package becomes a clear
 per-source error that names the extra to install (`pip install 'cleaner[parquet]'`),
 as datatrove does when a step is built — never an ImportError traceback mid-batch.

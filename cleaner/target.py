@@ -13,8 +13,8 @@ The rules (docs/batch-output.md has the whole matrix):
   .parquet, .warc[.gz]): every record of every input, in input order, in that file.
 - `-o FILE` with any other suffix, or none, holds one document: given a record input
   (JSONL, Parquet, WARC, `--stdin-format jsonl`) it is refused, since a text file cannot
-  hold many records (this is where records used to overwrite each other). With a
-  directory or several inputs, a new name without a suffix is a directory, as before;
+  hold many records (each would overwrite the last). With a
+  directory or several inputs, a new name without a suffix is a directory;
   with a suffix (`out.txt`) or an existing file it is refused.
 - `.json` is refused: what cleaner writes is JSON *lines* (`.jsonl`).
 
