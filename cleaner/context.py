@@ -41,7 +41,14 @@ _NOT_HEADLINE = re.compile(r"\d{1,3}[.)]\s|[Bb][Yy]\s")
 _DATELINE = re.compile(
     r"\b[^\W\d_]+\.? \d{1,2}, (?:19|20)\d\d\b|\b\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d\b|\b\d{1,2}:\d\d\b"
 )
+# The shapes of an article's close (context._closing): a lone name ("Jonathan"), a name
+# after a dash, tilde or ellipsis ("— Jane Doe", "... Brent Butterworth"), a valediction
+# ending in a comma ("Love and light,") and the line after it.
+_NAME = re.compile(r"[^\W\d_][^\W\d_'’-]*")
+_SIGNED = re.compile(r"(?:[-–—~]|\.\.\.|…)\s*[^\W\d_]")
 QUESTION_WORDS = 14  # a question this short inside a links zone is a headline
+CLOSING_LINES = 2  # lines after the last body paragraph that can be its close (context._closing)
+LIST_ITEM_WORDS = 4  # items of a list a sentence announces have fewer words than a headline
 TAIL_SHARE = 0.5  # the tail rule stands down when what follows the body is this large
 MENU_RUN = 4  # this many menu-shaped lines in a row are a menu (context._menus) ...
 MENU_WORDS = 3  # ... each of at most this many words
@@ -106,12 +113,13 @@ def _tail(blocks: list[Block], rules: RuleSet) -> None:
     if tail > TAIL_SHARE * head:  # verse, lists, tables: not a footer
         return
     keep = rules.keep_tail
-    kept = [keep is not None and keep.match(b.text) is not None for b in after]
+    closing = {id(b) for b in _closing(blocks, last, rules)}
+    kept = [id(b) in closing or (keep is not None and keep.match(b.text) is not None) for b in after]
     # A line that introduces kept list items ("Key dates" over "- March 1: ...") stays too.
     intro = [
         k + 1 < len(after) and kept[k + 1] and after[k + 1].text[0] in BULLETS for k in range(len(after))
     ]
-    listed = _announced_list(blocks[last], after)
+    listed = _announced_list(blocks, last, after)
     for k, b in enumerate(after):  # evidence the learned scorer must not overrule (score.py)
         if kept[k] or intro[k] or k in listed:
             b.keep = True
@@ -129,11 +137,43 @@ def _tail(blocks: list[Block], rules: RuleSet) -> None:
     )
 
 
-def _announced_list(body: Block, after: list[Block]) -> range:
+def _closing(blocks: list[Block], last: int, rules: RuleSet) -> list[Block]:
+    """The article's closing lines: at most CLOSING_LINES kept lines right after its last
+    body paragraph that stand alone, followed by the end of the text or by a line a pack
+    rule names (a signature "Jane", a credit "Posted by Jane at 5:00 AM", a "Hat tip: ..."
+    line before the page's share bar). A run of short lines is a list (the tail rule's);
+    a lone line between the article and named furniture is the article's own. Only pack
+    rules count as the edge: they judge a line by itself, so a second run sees the same."""
+    run: list[Block] = []
+    k = last + 1
+    while k < len(blocks) and not blocks[k].verdict and len(run) < CLOSING_LINES:
+        run.append(blocks[k])
+        k += 1
+    if not (k == len(blocks) or (blocks[k].verdict and blocks[k].rule in rules.by_id)):
+        return []
+    # ... and shaped like a close: a dateline, a signature, a line after a valediction
+    texts = [blocks[last].text] + [b.text for b in run]
+    return [b for b, prev in zip(run, texts, strict=False) if _closes(prev, b.text)]
+
+
+def _closes(prev: str, t: str) -> bool:
+    """Shaped like an article's close (a dateline, a signature, an address, a valediction
+    or the name after one)."""
+    if prev.endswith(",") or t.endswith(",") or "@" in t:
+        return True
+    if _SIGNED.match(t) or _DATELINE.search(t):
+        return True
+    return t[0].isupper() and _NAME.fullmatch(t) is not None
+
+
+def _announced_list(blocks: list[Block], last: int, after: list[Block]) -> range:
     """The lines (indices into `after`) of a list the article announces with a colon, in
     the last body paragraph or the line after it ("Ingredients for 4 portions:"), when
-    most of its items start with a quantity or a number. A footer's link list ("Follow
-    us:" over "Facebook", "Twitter") has no numbers, so it still goes."""
+    most of its items start with a quantity or a number, or when the body paragraph itself
+    announces it ("Here are the places we will visit:") and its items follow it directly
+    (no line removed between them). A footer's link list ("Follow us:" over "Facebook",
+    "Twitter") has no numbers and no sentence over it, so it still goes."""
+    body = blocks[last]
     start = 0 if body.text.endswith(":") else 1 if after[0].text.endswith(":") else -1
     if start < 0:
         return range(0)
@@ -142,7 +182,17 @@ def _announced_list(body: Block, after: list[Block]) -> range:
         end += 1
     items = after[start:end]
     counted = sum(1 for b in items if _COUNTED_ITEM.match(b.text))
-    return range(start, end) if len(items) >= 2 and 2 * counted >= len(items) else range(0)
+    if len(items) >= 2 and 2 * counted >= len(items):
+        return range(start, end)
+    if start == 0:
+        # short items (names, places; not another story's headline) that follow the
+        # sentence directly, up to the first line removed
+        near = 0
+        while near < len(items) and last + 1 + near < len(blocks) and blocks[last + 1 + near] is items[near]:
+            near += 1
+        if near >= 2 and all(b.text.count(" ") < LIST_ITEM_WORDS for b in items[:near]):
+            return range(0, near)
+    return range(0)
 
 
 def _menu_item(b: Block) -> bool:
