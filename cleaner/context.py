@@ -46,6 +46,7 @@ _DATELINE = re.compile(
 # ending in a comma ("Love and light,") and the line after it.
 _NAME = re.compile(r"[^\W\d_][^\W\d_'’-]*")
 _SIGNED = re.compile(r"(?:[-–—~]|\.\.\.|…)\s*[^\W\d_]")
+_TABLE_ROW = re.compile(r"\|.*\d")  # "Panel Labor | 8.2 Hours | $398": a table's row, not a headline
 QUESTION_WORDS = 14  # a question this short inside a links zone is a headline
 CLOSING_LINES = 2  # lines after the last body paragraph that can be its close (context._closing)
 LIST_ITEM_WORDS = 4  # items of a list a sentence announces have fewer words than a headline
@@ -250,31 +251,35 @@ def _menus(blocks: list[Block]) -> None:
 def _links_zone(blocks: list[Block], start: int) -> None:
     """The headlines a marker announces, up to where running text resumes.
 
-    Inside the article (its main region, features.main_region, runs across the marker),
-    lines no headline list holds (a list item of the article's own, a byline or dateline, a
-    name) stay: a marker in the middle of an article takes its teasers, not the article's
-    own short lines. Below the article everything short goes (link lists hold names and
-    dates too)."""
-    after = blocks[start + 1 :]
+    Above or inside the article (its main region, features.main_region, starts after the
+    marker or runs across it), lines no headline list holds (a list item of the article's
+    own, a byline or dateline, a name) stay, and they bound the zone: two of them in a row,
+    or one that announces a list with a colon, mean the list of headlines is over. So a
+    marker in the middle of an article takes its teasers, not the article's own short
+    lines. Below the article everything short goes (link lists hold names and dates too)."""
+    after = [b for b in blocks[start + 1 :] if not b.verdict]  # a timestamp, a share count: the zone goes on
     kept = [b for b in blocks if not b.verdict]
-    lo, hi = main_region(kept)
+    hi = main_region(kept)[1]
     before = sum(1 for b in blocks[:start] if not b.verdict)
-    inside = lo < before <= hi
-    for b in after:
-        if b.verdict:
-            continue  # a timestamp, a share count: the zone goes on
+    strict = before <= hi
+    took = 0
+    for k, b in enumerate(after):
         if b.body and not _question_headline(b.text):
             return
-        if inside and not _headline(b.text):
+        nxt = after[k + 1] if k + 1 < len(after) else None
+        if strict and not _headline(b.text):
+            if took and (b.text[-1] == ":" or nxt is None or not _headline(nxt.text)):
+                return
             continue
         b.verdict, b.rule, b.weak = "recirculation", "context.links-zone", True
+        took += 1
 
 
 def _headline(text: str) -> bool:
     """Shaped like another story's headline: a few words (HEADLINE_WORDS), not a numbered
     list item, a byline ("By Jane Doe") or a dateline ("July 24, 2012 4:16 AM")."""
     words = text.count(" ") + 1
-    if not HEADLINE_WORDS[0] <= words <= HEADLINE_WORDS[1]:
+    if not HEADLINE_WORDS[0] <= words <= HEADLINE_WORDS[1] or text[-1] in ".:" or _TABLE_ROW.search(text):
         return False
     return _NOT_HEADLINE.match(text) is None and _DATELINE.search(text) is None
 
