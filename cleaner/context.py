@@ -69,6 +69,7 @@ _COUNTED = re.compile(r"\d")
 # second run, with less text, decides the same way.)
 COMMENTS_AFTER_BODY = 2
 COUNTED_AFTER_BODY = 3
+ARTICLE_CHARS = 1000  # running text under a comment byline or header that is an article, no comment
 EVIDENCE_WINDOW = 40  # lines after a bare header in which a comment byline must appear
 THREAD_MIN = 3  # comment bylines that make a thread without a header
 THREAD_VOICES = 3  # ... distinct ones, when they only name a speaker ("Jane says:")
@@ -296,14 +297,35 @@ def _header_thread(blocks: list[Block], rules: RuleSet, k: int, bodies: int) -> 
     if not evidence:
         evidence = any(b.byline for b in blocks[k + 1 : k + 1 + EVIDENCE_WINDOW])
     if evidence:
-        _drop(blocks[k + 1 :], "comments", "context.comments-zone", keep_reason="comments")
+        # A header by the title ("80 Comments" over the article, in whole-page text): the
+        # article under it is no comment; the thread starts at the first byline after it.
+        start = k + 1
+        first = next((j for j in range(start, len(blocks)) if blocks[j].byline), len(blocks))
+        if _running(blocks, start, first) >= ARTICLE_CHARS and _above_article(blocks, k):
+            start = first
+        _drop(blocks[start:], "comments", "context.comments-zone", keep_reason="comments")
     return evidence
+
+
+def _above_article(blocks: list[Block], k: int) -> bool:
+    """Whether blocks[k] stands above the article (the main region of the kept lines)."""
+    kept = [b for b in blocks if not b.verdict]
+    return sum(1 for b in blocks[:k] if not b.verdict) <= main_region(kept)[0]
+
+
+def _running(blocks: list[Block], start: int, stop: int) -> int:
+    """Characters of kept running text in blocks[start:stop]."""
+    return sum(len(b.text) for b in blocks[start:stop] if b.body and not b.verdict)
 
 
 def _byline_thread(blocks: list[Block], bodies: list[int]) -> None:
     """Comment bylines recurring after the body, each pair with comment text between them
     (consecutive bylines are a schedule or a list of dates, not a thread)."""
     metas = [k for k, b in enumerate(blocks) if b.byline and bodies[k] >= COMMENTS_AFTER_BODY]
+    # The article's own byline ("by Jane Doe on October 31, 2012") has the article under
+    # it, not a comment: the thread starts at the next one.
+    if len(metas) > 1 and _running(blocks, metas[0] + 1, metas[1]) >= ARTICLE_CHARS:
+        metas = metas[1:]
     gaps = sum(
         1 for a, b in zip(metas, metas[1:], strict=False) if not all(x.byline for x in blocks[a + 1 : b])
     )
