@@ -47,6 +47,8 @@ _DATELINE = re.compile(
 _NAME = re.compile(r"[^\W\d_][^\W\d_'’-]*")
 _SIGNED = re.compile(r"(?:[-–—~]|\.\.\.|…)\s*[^\W\d_]")
 _TABLE_ROW = re.compile(r"\|.*\d")  # "Panel Labor | 8.2 Hours | $398": a table's row, not a headline
+TEASER_WORDS = (4, 20)  # words in a headline of a run with no marker (context._teaser)
+HEADLINE_RUN = 3  # this many headline-shaped lines between body paragraphs are a list of links
 QUESTION_WORDS = 14  # a question this short inside a links zone is a headline
 CLOSING_LINES = 2  # lines after the last body paragraph that can be its close (context._closing)
 LIST_ITEM_WORDS = 4  # items of a list a sentence announces have fewer words than a headline
@@ -276,6 +278,36 @@ def _links_zone(blocks: list[Block], start: int) -> None:
         took += 1
 
 
+def _headline_runs(blocks: list[Block]) -> None:
+    """Other stories' headlines set into the article with no marker we know: a run of
+    HEADLINE_RUN or more headline-shaped lines between two body paragraphs (at most one
+    other short line, first: a marker in words no pack has). An article's own subheading
+    stands alone over its paragraph; a list it announces ("Here are the books I read:")
+    follows a paragraph ending in a colon and stays."""
+    kept = [b for b in blocks if not b.verdict]
+    bodies = [k for k, b in enumerate(kept) if b.body]
+    for a, z in zip(bodies, bodies[1:], strict=False):
+        run = kept[a + 1 : z]
+        if len(run) < HEADLINE_RUN or kept[a].text[-1] == ":":
+            continue
+        shaped = [_teaser(b.text) for b in run]
+        if all(shaped[1:]) and sum(shaped) >= HEADLINE_RUN:
+            for b in run:
+                b.verdict, b.rule, b.weak = "recirculation", "context.headline-run", True
+
+
+def _teaser(text: str) -> bool:
+    """A headline as link lists set them: capitalised, TEASER_WORDS words, no list mark,
+    quantity, quote, table cell, record or label ("Price: $84")."""
+    words = text.count(" ") + 1
+    if not TEASER_WORDS[0] <= words <= TEASER_WORDS[1] or not text[0].isupper() or "|" in text:
+        return False
+    if text.count(",") >= 2:  # a record ("Roper Corp., La Fayette, GA, 2,000"), a list
+        return False
+    label = text.find(": ")
+    return (label < 0 or text.count(" ", 0, label) >= 2) and _headline(text)
+
+
 def _headline(text: str) -> bool:
     """Shaped like another story's headline: a few words (HEADLINE_WORDS), not a numbered
     list item, a byline ("By Jane Doe") or a dateline ("July 24, 2012 4:16 AM")."""
@@ -372,11 +404,13 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
 
 
 def trim_tail(blocks: list[Block], rules: RuleSet, config: Config) -> bool:
-    """The menu and tail rules, run last (after dedupe), so a second run sees the same kept
-    lines. True when they took a line."""
+    """The headline-run, menu and tail rules, run last (after dedupe) and again after each
+    round of the scorer, so a second run sees the same kept lines. True when they took a
+    line."""
     if config.mode == "conservative" or not blocks:
         return False
     before = sum(1 for b in blocks if b.verdict)
+    _headline_runs(blocks)  # here, not in `revise`: removals by the scorer can join two runs
     _menus(blocks)  # first: the tail rule weighs what is left above the tail
     _tail(blocks, rules)
     return sum(1 for b in blocks if b.verdict) != before
