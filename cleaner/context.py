@@ -147,14 +147,17 @@ def _closing(blocks: list[Block], last: int, rules: RuleSet) -> list[Block]:
     rule names (a signature "Jane", a credit "Posted by Jane at 5:00 AM", a "Hat tip: ..."
     line before the page's share bar). A run of short lines is a list (the tail rule's);
     a lone line between the article and named furniture is the article's own. Only pack
-    rules count as the edge: they judge a line by itself, so a second run sees the same."""
+    rules count as the edge: they judge a line by itself, so a second run sees the same;
+    the lines other rules took are not there for a second run, so they do not count."""
     run: list[Block] = []
-    k = last + 1
-    while k < len(blocks) and not blocks[k].verdict and len(run) < CLOSING_LINES:
-        run.append(blocks[k])
-        k += 1
-    if not (k == len(blocks) or (blocks[k].verdict and blocks[k].rule in rules.by_id)):
-        return []
+    for b in blocks[last + 1 :]:
+        if not b.verdict:
+            if len(run) == CLOSING_LINES:
+                return []
+            run.append(b)
+        elif b.rule in rules.by_id:
+            break
+        # (a line a zone, the scorer or this rule took is not there for a second run)
     # ... and shaped like a close: a dateline, a signature, a line after a valediction
     texts = [blocks[last].text] + [b.text for b in run]
     return [b for b, prev in zip(run, texts, strict=False) if _closes(prev, b.text)]
