@@ -293,8 +293,8 @@ def _headline_runs(blocks: list[Block]) -> None:
         run = kept[a + 1 : z]
         if len(run) < HEADLINE_RUN or kept[a].text[-1] == ":":
             continue
-        shaped = [_teaser(b.text) for b in run]
-        if all(shaped[1:]) and sum(shaped) >= HEADLINE_RUN:
+        # (all but the first are teasers, and HEADLINE_RUN of them: short-circuits on a menu)
+        if all(_teaser(b.text) for b in run[1:]) and (len(run) > HEADLINE_RUN or _teaser(run[0].text)):
             for b in run:
                 b.verdict, b.rule, b.weak = "recirculation", "context.headline-run", True
 
