@@ -49,6 +49,8 @@ _SIGNED = re.compile(r"(?:[-–—~]|\.\.\.|…)\s*[^\W\d_]")
 _TABLE_ROW = re.compile(r"\|.*\d")  # "Panel Labor | 8.2 Hours | $398": a table's row, not a headline
 TEASER_WORDS = (4, 20)  # words in a headline of a run with no marker (context._teaser)
 HEADLINE_RUN = 3  # this many headline-shaped lines between body paragraphs are a list of links
+HEAD_LINES = 3  # a dateline among the text's first kept lines is the article's (context._datelines)
+DATELINE_WORDS = 16  # ... when it has fewer spaces than this
 QUESTION_WORDS = 14  # a question this short inside a links zone is a headline
 CLOSING_LINES = 2  # lines after the last body paragraph that can be its close (context._closing)
 LIST_ITEM_WORDS = 4  # items of a list a sentence announces have fewer words than a headline
@@ -103,6 +105,18 @@ def _kickers(blocks: list[Block], rules: RuleSet) -> None:
             return
         b.verdict, b.rule, b.weak = rule.reason, rule.id, rule.weak
         b = nxt
+
+
+def _datelines(blocks: list[Block]) -> None:
+    """A dateline at the article's head ("July 24, 2012 7:07 AM", "Posted by Jane on
+    November 6, 2012"): among the first HEAD_LINES kept lines, or right above the first body
+    paragraph, it is the article's own, whatever the scorer makes of its words."""
+    kept = [b for b in blocks if not b.verdict]
+    first = next((k for k, b in enumerate(kept) if b.body), -1)
+    for k, b in enumerate(kept[: max(first, 0)]):
+        near = k < HEAD_LINES or k == first - 1
+        if near and b.text.count(" ") < DATELINE_WORDS and _DATELINE.search(b.text):
+            b.keep = True
 
 
 def _tail(blocks: list[Block], rules: RuleSet) -> None:
@@ -381,6 +395,7 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
     # Order matters for idempotence: each step looks only at lines still kept, and the
     # tail (trim_tail) comes after dedupe, once everything else has taken what it takes.
     _kickers(blocks, rules)
+    _datelines(blocks)
     # Everything below starts from a line a rule named (or a comment byline): look at
     # those only, not at every line.
     flagged = [k for k, b in enumerate(blocks) if b.verdict or b.byline]
