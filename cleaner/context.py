@@ -52,6 +52,7 @@ HEADLINE_RUN = 3  # this many headline-shaped lines between body paragraphs are 
 HEAD_LINES = 3  # a dateline among the text's first kept lines is the article's (context._datelines)
 DATELINE_WORDS = 16  # ... when it has fewer spaces than this
 QUESTION_WORDS = 14  # a question this short inside a links zone is a headline
+_SENTENCE_BREAK = re.compile(r"[.!?] ")  # more than one sentence
 CLOSING_LINES = 2  # lines after the last body paragraph that can be its close (context._closing)
 LIST_ITEM_WORDS = 4  # items of a list a sentence announces have fewer words than a headline
 TAIL_SHARE = 0.5  # the tail rule stands down when what follows the body is this large
@@ -141,18 +142,25 @@ def _tail(blocks: list[Block], rules: RuleSet) -> None:
     for k, b in enumerate(after):  # evidence the learned scorer must not overrule (score.py)
         if kept[k] or intro[k] or k in listed:
             b.keep = True
-    _drop(
-        [
-            b
-            for k, (b, keep_it, heads) in enumerate(zip(after, kept, intro, strict=True))
-            if (b.text[-1] not in TERMINAL_CHARS or _ARCHIVE.fullmatch(b.text))
-            and not keep_it
-            and not heads
-            and k not in listed
-        ],
-        "navigation",
-        "context.tail",
-    )
+    open_ = [
+        (b.text[-1] not in TERMINAL_CHARS or _ARCHIVE.fullmatch(b.text) is not None)
+        and not kept[k]
+        and not intro[k]
+        and k not in listed
+        for k, b in enumerate(after)
+    ]
+    # A short question or exclamation among them is one more headline ("What is Mesh WiFi?")
+    taken = [
+        b
+        for k, b in enumerate(after)
+        if open_[k]
+        or (
+            not kept[k]
+            and _exclaimed_headline(b.text)
+            and ((k > 0 and open_[k - 1]) or (k + 1 < len(after) and open_[k + 1]))
+        )
+    ]
+    _drop(taken, "navigation", "context.tail")
 
 
 def _closing(blocks: list[Block], last: int, rules: RuleSet) -> list[Block]:
@@ -332,6 +340,11 @@ def _headline(text: str) -> bool:
     if not HEADLINE_WORDS[0] <= words <= HEADLINE_WORDS[1] or text[-1] in ".:" or _TABLE_ROW.search(text):
         return False
     return _NOT_HEADLINE.match(text) is None and _DATELINE.search(text) is None
+
+
+def _exclaimed_headline(text: str) -> bool:
+    """A single short question or exclamation: a headline's ending, not a sentence's."""
+    return text[-1] in "?!" and text.count(" ") < QUESTION_WORDS and not _SENTENCE_BREAK.search(text[:-1])
 
 
 def _question_headline(text: str) -> bool:
