@@ -44,11 +44,11 @@ _DATELINE = re.compile(
 # ending in a comma ("Love and light,") and the line after it.
 _NAME = re.compile(r"[^\W\d_][^\W\d_'’-]*")
 _SIGNED = re.compile(r"(?:[-–—~]|\.\.\.|…)\s*[^\W\d_]")
-_TABLE_ROW = re.compile(r"\|.*\d")  # "Panel Labor | 8.2 Hours | $398": a table's row, not a headline
 TEASER_WORDS = (4, 20)  # words in a headline of a run with no marker (context._teaser)
 HEADLINE_RUN = 3  # this many headline-shaped lines between body paragraphs are a list of links
 HEAD_LINES = 3  # a dateline among the text's first kept lines is the article's (context._datelines)
 DATELINE_WORDS = 16  # ... when it has fewer spaces than this
+_DIGIT = re.compile(r"\d")
 QUESTION_WORDS = 14  # a question this short inside a links zone is a headline
 _SENTENCE_BREAK = re.compile(r"[.!?] ")  # more than one sentence
 CLOSING_LINES = 2  # lines after the last body paragraph that can be its close (context._closing)
@@ -311,7 +311,9 @@ def _headline(text: str) -> bool:
     """Shaped like another story's headline: a few words (HEADLINE_WORDS), not a numbered
     list item, a byline ("By Jane Doe") or a dateline ("July 24, 2012 4:16 AM")."""
     words = text.count(" ") + 1
-    if not HEADLINE_WORDS[0] <= words <= HEADLINE_WORDS[1] or text[-1] in ".:" or _TABLE_ROW.search(text):
+    if not HEADLINE_WORDS[0] <= words <= HEADLINE_WORDS[1] or text[-1] in ".:":
+        return False
+    if "|" in text and _DIGIT.search(text):  # "Labor | 8.2 Hours | $398": a table's row
         return False
     return _NOT_HEADLINE.match(text) is None and _DATELINE.search(text) is None
 
