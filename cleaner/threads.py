@@ -5,7 +5,8 @@ thread that runs to the end, once the thread shows evidence (a comment byline) o
 header counts comments; recurring comment bylines with no header make a thread too,
 unless they only name two speakers ("Obama says:" over "Romney says:"): a transcript.
 Bounded by content: the article's own byline (with the article under it) opens no thread,
-and a header above the article (a counter by the title) does not take the article.
+a header above the article (a counter by the title) does not take the article, and a page
+whose replies repeat its title ("Re: <title>": a forum thread) keeps its posts.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ ARTICLE_CHARS = 1000  # running text under a comment byline or header that is an
 EVIDENCE_WINDOW = 40  # lines after a bare header in which a comment byline must appear
 THREAD_MIN = 3  # comment bylines that make a thread without a header
 THREAD_VOICES = 3  # ... distinct ones, when they only name a speaker ("Jane says:")
+_REPLY = re.compile(r"Re: ?(.+)")  # a forum reply's subject line (threads._forum_thread)
 # (the bylines en.comments.byline-says marks: "Jane says:", "Jane wrote:", "Jane said...")
 _SPEAKER = re.compile(r"\b(?:(?:says|wrote)\s*:|said(?:\.\.\.|…))\s*$")
 
@@ -90,12 +92,34 @@ def _byline_thread(blocks: list[Block], bodies: list[int]) -> None:
     drop(blocks[metas[0] :], "comments", "context.comment-thread", keep_reason="comments")
 
 
+def _forum_thread(blocks: list[Block]) -> bool:
+    """A page that is itself a thread of posts: a reply repeats the thread's title ("Re:
+    <title>", a line above the first comment byline). Its posts are the content; a news page's comments
+    answer each other ("Re: <a comment's subject>"), not its title. The reply line is kept
+    from the scorer, so a second run sees it too (dedupe takes only its copies)."""
+    seen: set[str] = set()  # the lines above the first comment byline: the page's own
+    above = True
+    for b in blocks:
+        if b.verdict:
+            continue
+        m = _REPLY.match(b.text)
+        if m is not None and m.group(1) in seen:
+            b.keep = True
+            return True
+        above = above and not b.byline
+        if above:
+            seen.add(b.text)
+    return False
+
+
 def comment_zones(blocks: list[Block], rules: RuleSet, flagged: list[int]) -> None:
     """The comment threads of a document, from the lines a rule named or that hold a
     comment byline (`flagged`, indices into `blocks`)."""
     comment_rules = rules.comment_rules
     headers = [k for k in flagged if blocks[k].rule in comment_rules]
     if not headers and not any(blocks[k].byline for k in flagged):
+        return
+    if _forum_thread(blocks):
         return
     bodies = []  # kept body paragraphs before each block
     n = 0

@@ -62,3 +62,34 @@ def test_the_articles_own_byline_opens_no_thread() -> None:
     ]
     out = _clean([TITLE, *intro, byline, *ARTICLE, *COMMENTS])
     assert out == [TITLE, *intro, byline, *ARTICLE]
+
+
+FORUM_TITLE = "Which bike lights do you use for winter commuting?"
+POSTS = [
+    "I ride twenty kilometres each way along an unlit canal path, and my old light barely shows"
+    " the puddles any more. What do you use, and how long do the batteries last in the cold?",
+    "I have used a dynamo hub for three winters now and never think about batteries at all; the"
+    " light is bright enough for the canal path and it never fails in the cold.",
+    "Two cheap lights on the bars work better for me than one expensive one, because one of them"
+    " always has charge and I can point them at different distances on the path.",
+]
+
+
+def test_a_forum_thread_keeps_its_posts() -> None:
+    # every reply repeats the thread's title: the posts are the page's content
+    lines = [FORUM_TITLE, "Posted by Kim on October 30, 2012 at 8:15 am", POSTS[0]]
+    lines += ["Jo Park October 31, 2012 at 9:41 am", "Re: " + FORUM_TITLE, POSTS[1]]
+    lines += ["Sam Ode October 31, 2012 at 9:42 am", "Re: " + FORUM_TITLE, POSTS[2]]
+    lines += ["Lee Marr October 31, 2012 at 10:05 am", "Re: " + FORUM_TITLE, "Agreed, dynamo all the way."]
+    out = _clean(lines)
+    assert all(p in out for p in POSTS)
+
+
+def test_replies_to_a_comment_are_still_a_comment_thread() -> None:
+    # "Re:" naming a comment's subject, not the page's title, says nothing about the page
+    subject = "Easier headline"
+    comments = ["Ann Lee October 31, 2012 at 9:41 am", subject, "Good news for the eastern side."]
+    comments += ["Bob Stone October 31, 2012 at 9:42 am", "Re: " + subject, "I doubt the buses will come."]
+    comments += ["Carl Weiss October 31, 2012 at 10:05 am", "Re: " + subject, "Streets first, then buses."]
+    out = _clean([TITLE, *ARTICLE, *comments])
+    assert out == [TITLE, *ARTICLE]
