@@ -13,11 +13,7 @@
   rule, which judges those below the last).
 - Links zone: a recirculation marker ("Also read", "Lesen Sie auch") opens a zone in
   which headline-shaped lines are links; it closes when body-shaped text resumes.
-- Comments: a comment header ("15 comments", "Leave a reply") in the back part of the
-  document opens a thread that runs to the end, once the thread shows evidence (a
-  comment byline) or the header counts comments; recurring comment bylines with no
-  header make a thread too, unless they only name two speakers ("Obama says:" over
-  "Romney says:"): a transcript.
+- Comments: the comment threads of threads.py.
 Conservative mode applies none of this: it removes only what a rule names.
 """
 
@@ -25,11 +21,13 @@ from __future__ import annotations
 
 import re
 
+from . import threads
 from .config import Config
 from .features import main_region
 from .model import Block
 from .rules import RuleSet
 from .segment import TERMINAL_CHARS
+from .threads import drop as _drop
 
 BULLETS = "-–•*·"  # list item marks a kept tail line can start with
 # A list item that starts with a quantity or a number, then a word: "2 tsp cumin", "1/4 cup
@@ -41,7 +39,20 @@ _NOT_HEADLINE = re.compile(r"\d{1,3}[.)]\s|[Bb][Yy]\s")
 _DATELINE = re.compile(
     r"\b[^\W\d_]+\.? \d{1,2}, (?:19|20)\d\d\b|\b\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d\b|\b\d{1,2}:\d\d\b"
 )
+# The shapes of an article's close (context._closing): a lone name ("Jonathan"), a name
+# after a dash, tilde or ellipsis ("— Jane Doe", "... Brent Butterworth"), a valediction
+# ending in a comma ("Love and light,") and the line after it.
+_NAME = re.compile(r"[^\W\d_][^\W\d_'’-]*")
+_SIGNED = re.compile(r"(?:[-–—~]|\.\.\.|…)\s*[^\W\d_]")
+TEASER_WORDS = (4, 20)  # words in a headline of a run with no marker (context._teaser)
+HEADLINE_RUN = 3  # this many headline-shaped lines between body paragraphs are a list of links
+HEAD_LINES = 3  # a dateline among the text's first kept lines is the article's (context._datelines)
+DATELINE_WORDS = 16  # ... when it has fewer spaces than this
+_DIGIT = re.compile(r"\d")
 QUESTION_WORDS = 14  # a question this short inside a links zone is a headline
+_SENTENCE_BREAK = re.compile(r"[.!?] ")  # more than one sentence
+CLOSING_LINES = 2  # lines after the last body paragraph that can be its close (context._closing)
+LIST_ITEM_WORDS = 4  # items of a list a sentence announces have fewer words than a headline
 TAIL_SHARE = 0.5  # the tail rule stands down when what follows the body is this large
 MENU_RUN = 4  # this many menu-shaped lines in a row are a menu (context._menus) ...
 MENU_WORDS = 3  # ... each of at most this many words
@@ -54,29 +65,6 @@ _NOT_MENU = re.compile(r"[\d\t:,;]")  # a count, a label, a list: not a menu ent
 # with fullmatch; the "^" keeps a scan over a long line linear)
 _ARCHIVE = re.compile(r"^[►▼▸▾]?\s*(?:[^\W\d_]+ \d{4}(?: \(\d+\))?|(?:\d{4}|[^\W\d_]+) \(\d+\))")
 _ARCHIVE_MARKS = "►▼▸▾"  # Blogger's expand/collapse marks (the first character _ARCHIVE allows)
-# A comment header that counts ("15 comments", "Comments (87)") is evidence by itself.
-_COUNTED = re.compile(r"\d")
-# A comment header or thread needs this many kept body paragraphs before it: earlier,
-# "21 comments" is a counter link by the title. (A count, not a share of the text, so a
-# second run, with less text, decides the same way.)
-COMMENTS_AFTER_BODY = 2
-COUNTED_AFTER_BODY = 3
-EVIDENCE_WINDOW = 40  # lines after a bare header in which a comment byline must appear
-THREAD_MIN = 3  # comment bylines that make a thread without a header
-THREAD_VOICES = 3  # ... distinct ones, when they only name a speaker ("Jane says:")
-# (the bylines en.comments.byline-says marks: "Jane says:", "Jane wrote:", "Jane said...")
-_SPEAKER = re.compile(r"\b(?:(?:says|wrote)\s*:|said(?:\.\.\.|…))\s*$")
-
-
-def _drop(blocks: list[Block], reason: str, rule: str, *, keep_reason: str = "") -> None:
-    """Take the zone's lines, except those the learned scorer reads as article text (a zone
-    is evidence about its lines as a group, not about each line). Lines are scored after
-    `revise` (score.py), so only the menu and tail rules of `trim_tail` meet that bound."""
-    for b in blocks:
-        if b.prose and not b.verdict:
-            continue
-        if not b.verdict or (keep_reason and b.verdict != keep_reason):
-            b.verdict, b.rule, b.weak = reason, rule, True
 
 
 def _kickers(blocks: list[Block], rules: RuleSet) -> None:
@@ -94,6 +82,18 @@ def _kickers(blocks: list[Block], rules: RuleSet) -> None:
         b = nxt
 
 
+def _datelines(blocks: list[Block]) -> None:
+    """A dateline at the article's head ("July 24, 2012 7:07 AM", "Posted by Jane on
+    November 6, 2012"): among the first HEAD_LINES kept lines, or right above the first body
+    paragraph, it is the article's own, whatever the scorer makes of its words."""
+    kept = [b for b in blocks if not b.verdict]
+    first = next((k for k, b in enumerate(kept) if b.body), -1)
+    for k, b in enumerate(kept[: max(first, 0)]):
+        near = k < HEAD_LINES or k == first - 1
+        if near and b.text.count(" ") < DATELINE_WORDS and _DATELINE.search(b.text):
+            b.keep = True
+
+
 def _tail(blocks: list[Block], rules: RuleSet) -> None:
     last = next((k for k in range(len(blocks) - 1, -1, -1) if blocks[k].body and not blocks[k].verdict), -1)
     if last < 0:
@@ -106,34 +106,77 @@ def _tail(blocks: list[Block], rules: RuleSet) -> None:
     if tail > TAIL_SHARE * head:  # verse, lists, tables: not a footer
         return
     keep = rules.keep_tail
-    kept = [keep is not None and keep.match(b.text) is not None for b in after]
+    closing = {id(b) for b in _closing(blocks, last, rules)}
+    kept = [id(b) in closing or (keep is not None and keep.match(b.text) is not None) for b in after]
     # A line that introduces kept list items ("Key dates" over "- March 1: ...") stays too.
     intro = [
         k + 1 < len(after) and kept[k + 1] and after[k + 1].text[0] in BULLETS for k in range(len(after))
     ]
-    listed = _announced_list(blocks[last], after)
+    listed = _announced_list(blocks, last, after)
     for k, b in enumerate(after):  # evidence the learned scorer must not overrule (score.py)
         if kept[k] or intro[k] or k in listed:
             b.keep = True
-    _drop(
-        [
-            b
-            for k, (b, keep_it, heads) in enumerate(zip(after, kept, intro, strict=True))
-            if (b.text[-1] not in TERMINAL_CHARS or _ARCHIVE.fullmatch(b.text))
-            and not keep_it
-            and not heads
-            and k not in listed
-        ],
-        "navigation",
-        "context.tail",
-    )
+    open_ = [
+        (b.text[-1] not in TERMINAL_CHARS or _ARCHIVE.fullmatch(b.text) is not None)
+        and not kept[k]
+        and not intro[k]
+        and k not in listed
+        for k, b in enumerate(after)
+    ]
+    # A short question or exclamation among them is one more headline ("What is Mesh WiFi?")
+    taken = [
+        b
+        for k, b in enumerate(after)
+        if open_[k]
+        or (
+            not kept[k]
+            and _exclaimed_headline(b.text)
+            and ((k > 0 and open_[k - 1]) or (k + 1 < len(after) and open_[k + 1]))
+        )
+    ]
+    _drop(taken, "navigation", "context.tail")
 
 
-def _announced_list(body: Block, after: list[Block]) -> range:
+def _closing(blocks: list[Block], last: int, rules: RuleSet) -> list[Block]:
+    """The article's closing lines: at most CLOSING_LINES kept lines right after its last
+    body paragraph that stand alone, followed by the end of the text or by a line a pack
+    rule names (a signature "Jane", a credit "Posted by Jane at 5:00 AM", a "Hat tip: ..."
+    line before the page's share bar). A run of short lines is a list (the tail rule's);
+    a lone line between the article and named furniture is the article's own. Only pack
+    rules count as the edge: they judge a line by itself, so a second run sees the same;
+    the lines other rules took are not there for a second run, so they do not count."""
+    run: list[Block] = []
+    for b in blocks[last + 1 :]:
+        if not b.verdict:
+            if len(run) == CLOSING_LINES:
+                return []
+            run.append(b)
+        elif b.rule in rules.by_id:
+            break
+        # (a line a zone, the scorer or this rule took is not there for a second run)
+    # ... and shaped like a close: a dateline, a signature, a line after a valediction
+    texts = [blocks[last].text] + [b.text for b in run]
+    return [b for b, prev in zip(run, texts, strict=False) if _closes(prev, b.text)]
+
+
+def _closes(prev: str, t: str) -> bool:
+    """Shaped like an article's close (a dateline, a signature, an address, a valediction
+    or the name after one)."""
+    if prev.endswith(",") or t.endswith(",") or "@" in t:
+        return True
+    if _SIGNED.match(t) or _DATELINE.search(t):
+        return True
+    return t[0].isupper() and _NAME.fullmatch(t) is not None
+
+
+def _announced_list(blocks: list[Block], last: int, after: list[Block]) -> range:
     """The lines (indices into `after`) of a list the article announces with a colon, in
     the last body paragraph or the line after it ("Ingredients for 4 portions:"), when
-    most of its items start with a quantity or a number. A footer's link list ("Follow
-    us:" over "Facebook", "Twitter") has no numbers, so it still goes."""
+    most of its items start with a quantity or a number, or when the body paragraph itself
+    announces it ("Here are the places we will visit:") and its items follow it directly
+    (no line removed between them). A footer's link list ("Follow us:" over "Facebook",
+    "Twitter") has no numbers and no sentence over it, so it still goes."""
+    body = blocks[last]
     start = 0 if body.text.endswith(":") else 1 if after[0].text.endswith(":") else -1
     if start < 0:
         return range(0)
@@ -142,7 +185,17 @@ def _announced_list(body: Block, after: list[Block]) -> range:
         end += 1
     items = after[start:end]
     counted = sum(1 for b in items if _COUNTED_ITEM.match(b.text))
-    return range(start, end) if len(items) >= 2 and 2 * counted >= len(items) else range(0)
+    if len(items) >= 2 and 2 * counted >= len(items):
+        return range(start, end)
+    if start == 0:
+        # short items (names, places; not another story's headline) that follow the
+        # sentence directly, up to the first line removed
+        near = 0
+        while near < len(items) and last + 1 + near < len(blocks) and blocks[last + 1 + near] is items[near]:
+            near += 1
+        if near >= 2 and all(b.text.count(" ") < LIST_ITEM_WORDS for b in items[:near]):
+            return range(0, near)
+    return range(0)
 
 
 def _menu_item(b: Block) -> bool:
@@ -200,66 +253,80 @@ def _menus(blocks: list[Block]) -> None:
 def _links_zone(blocks: list[Block], start: int) -> None:
     """The headlines a marker announces, up to where running text resumes.
 
-    Inside the article (its main region, features.main_region, runs across the marker),
-    lines no headline list holds (a list item of the article's own, a byline or dateline, a
-    name) stay: a marker in the middle of an article takes its teasers, not the article's
-    own short lines. Below the article everything short goes (link lists hold names and
-    dates too)."""
-    after = blocks[start + 1 :]
+    Above or inside the article (its main region, features.main_region, starts after the
+    marker or runs across it), lines no headline list holds (a list item of the article's
+    own, a byline or dateline, a name) stay, and they bound the zone: two of them in a row,
+    or one that announces a list with a colon, mean the list of headlines is over. So a
+    marker in the middle of an article takes its teasers, not the article's own short
+    lines. Below the article everything short goes (link lists hold names and dates too)."""
+    after = [b for b in blocks[start + 1 :] if not b.verdict]  # a timestamp, a share count: the zone goes on
     kept = [b for b in blocks if not b.verdict]
-    lo, hi = main_region(kept)
+    hi = main_region(kept)[1]
     before = sum(1 for b in blocks[:start] if not b.verdict)
-    inside = lo < before <= hi
-    for b in after:
-        if b.verdict:
-            continue  # a timestamp, a share count: the zone goes on
+    strict = before <= hi
+    took = 0
+    for k, b in enumerate(after):
         if b.body and not _question_headline(b.text):
             return
-        if inside and not _headline(b.text):
+        nxt = after[k + 1] if k + 1 < len(after) else None
+        if strict and not _headline(b.text):
+            if took and (b.text[-1] == ":" or nxt is None or not _headline(nxt.text)):
+                return
             continue
         b.verdict, b.rule, b.weak = "recirculation", "context.links-zone", True
+        took += 1
+
+
+def _headline_runs(blocks: list[Block]) -> None:
+    """Other stories' headlines set into the article with no marker we know: a run of
+    HEADLINE_RUN or more headline-shaped lines between two body paragraphs (at most one
+    other short line, first: a marker in words no pack has). An article's own subheading
+    stands alone over its paragraph; a list it announces ("Here are the books I read:")
+    follows a paragraph ending in a colon and stays."""
+    kept = [b for b in blocks if not b.verdict]
+    bodies = [k for k, b in enumerate(kept) if b.body]
+    for a, z in zip(bodies, bodies[1:], strict=False):
+        run = kept[a + 1 : z]
+        if len(run) < HEADLINE_RUN or kept[a].text[-1] == ":":
+            continue
+        # (all but the first are teasers, and HEADLINE_RUN of them: short-circuits on a menu)
+        if all(_teaser(b.text) for b in run[1:]) and (len(run) > HEADLINE_RUN or _teaser(run[0].text)):
+            for b in run:
+                b.verdict, b.rule, b.weak = "recirculation", "context.headline-run", True
+
+
+def _teaser(text: str) -> bool:
+    """A headline as link lists set them: capitalised, TEASER_WORDS words, no list mark,
+    quantity, quote, table cell, record or label ("Price: $84")."""
+    words = text.count(" ") + 1
+    if not TEASER_WORDS[0] <= words <= TEASER_WORDS[1] or not text[0].isupper() or "|" in text:
+        return False
+    if text.count(",") >= 2:  # a record ("Roper Corp., La Fayette, GA, 2,000"), a list
+        return False
+    label = text.find(": ")
+    return (label < 0 or text.count(" ", 0, label) >= 2) and _headline(text)
 
 
 def _headline(text: str) -> bool:
     """Shaped like another story's headline: a few words (HEADLINE_WORDS), not a numbered
     list item, a byline ("By Jane Doe") or a dateline ("July 24, 2012 4:16 AM")."""
     words = text.count(" ") + 1
-    if not HEADLINE_WORDS[0] <= words <= HEADLINE_WORDS[1]:
+    if not HEADLINE_WORDS[0] <= words <= HEADLINE_WORDS[1] or text[-1] in ".:":
+        return False
+    if "|" in text and _DIGIT.search(text):  # "Labor | 8.2 Hours | $398": a table's row
         return False
     return _NOT_HEADLINE.match(text) is None and _DATELINE.search(text) is None
+
+
+def _exclaimed_headline(text: str) -> bool:
+    """A single short question or exclamation: a headline's ending, not a sentence's."""
+    return text[-1] in "?!" and text.count(" ") < QUESTION_WORDS and not _SENTENCE_BREAK.search(text[:-1])
 
 
 def _question_headline(text: str) -> bool:
     """A single short question ("Why are so many nurses leaving?"): body-shaped by its
     ending, but in a list after "Related" it is one more headline, not the body resuming."""
     return text.endswith("?") and text.count(" ") < QUESTION_WORDS and "? " not in text and ". " not in text
-
-
-def _header_thread(blocks: list[Block], rules: RuleSet, k: int, bodies: int) -> bool:
-    # A count ("3 Kommentare") is evidence enough once the article is well behind us.
-    evidence = bodies >= COUNTED_AFTER_BODY and bool(_COUNTED.search(blocks[k].text))
-    if not evidence:
-        evidence = any(b.byline for b in blocks[k + 1 : k + 1 + EVIDENCE_WINDOW])
-    if evidence:
-        _drop(blocks[k + 1 :], "comments", "context.comments-zone", keep_reason="comments")
-    return evidence
-
-
-def _byline_thread(blocks: list[Block], bodies: list[int]) -> None:
-    """Comment bylines recurring after the body, each pair with comment text between them
-    (consecutive bylines are a schedule or a list of dates, not a thread)."""
-    metas = [k for k, b in enumerate(blocks) if b.byline and bodies[k] >= COMMENTS_AFTER_BODY]
-    gaps = sum(
-        1 for a, b in zip(metas, metas[1:], strict=False) if not all(x.byline for x in blocks[a + 1 : b])
-    )
-    if len(metas) < THREAD_MIN or gaps < THREAD_MIN - 1:
-        return
-    # Bylines that only name a speaker ("Jane says:") are a transcript's as much as a
-    # thread's; a thread has more voices than a dialogue (dates, "Reply" links: a thread).
-    speakers = [blocks[k].text.lower() for k in metas]
-    if all(_SPEAKER.search(t) for t in speakers) and len(set(speakers)) < THREAD_VOICES:
-        return
-    _drop(blocks[metas[0] :], "comments", "context.comment-thread", keep_reason="comments")
 
 
 def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
@@ -269,6 +336,7 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
     # Order matters for idempotence: each step looks only at lines still kept, and the
     # tail (trim_tail) comes after dedupe, once everything else has taken what it takes.
     _kickers(blocks, rules)
+    _datelines(blocks)
     # Everything below starts from a line a rule named (or a comment byline): look at
     # those only, not at every line.
     flagged = [k for k, b in enumerate(blocks) if b.verdict or b.byline]
@@ -276,30 +344,17 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
     for k in flagged:
         if blocks[k].rule in link_rules:
             _links_zone(blocks, k)
-    comment_rules = rules.comment_rules
-    headers = [k for k in flagged if blocks[k].rule in comment_rules]
-    if not headers and not any(blocks[k].byline for k in flagged):
-        return
-    bodies = []  # kept body paragraphs before each block
-    n = 0
-    for b in blocks:
-        bodies.append(n)
-        n += b.body and not b.verdict
-    # Bylines before headers: a header zone removes bylines a second run would not see.
-    _byline_thread(blocks, bodies)
-    for k in headers:
-        # (the byline thread may have taken the header)
-        opens = blocks[k].rule in comment_rules and bodies[k] >= COMMENTS_AFTER_BODY
-        if opens and _header_thread(blocks, rules, k, bodies[k]):
-            break
+    threads.comment_zones(blocks, rules, flagged)
 
 
 def trim_tail(blocks: list[Block], rules: RuleSet, config: Config) -> bool:
-    """The menu and tail rules, run last (after dedupe), so a second run sees the same kept
-    lines. True when they took a line."""
+    """The headline-run, menu and tail rules, run last (after dedupe) and again after each
+    round of the scorer, so a second run sees the same kept lines. True when they took a
+    line."""
     if config.mode == "conservative" or not blocks:
         return False
     before = sum(1 for b in blocks if b.verdict)
+    _headline_runs(blocks)  # here, not in `revise`: removals by the scorer can join two runs
     _menus(blocks)  # first: the tail rule weighs what is left above the tail
     _tail(blocks, rules)
     return sum(1 for b in blocks if b.verdict) != before
