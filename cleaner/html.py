@@ -82,7 +82,7 @@ def _chars(blocks: list[HtmlBlock]) -> int:
 
 
 def extract_blocks(
-    html: str, *, fast: bool = False, keep_title: bool = False
+    html: str, *, fast: bool = False, keep_title: bool = False, page_type: str | None = None
 ) -> tuple[list[HtmlBlock], dict[str, Any], list[dom.Drop]]:
     """The article's blocks, the page metadata and what the DOM pass dropped; with
     `keep_title`, the title first (as the page shows it when it is among the first blocks)."""
@@ -192,10 +192,20 @@ def _titled(key: str, title: str) -> bool:
     )
 
 
-def clean_html(cleaner: Cleaner, html: str, url: str | None = None, *, site: str | None = None) -> Result:
-    """Extract the article, then clean it with the text core and the HTML context rules."""
+def clean_html(
+    cleaner: Cleaner,
+    html: str,
+    url: str | None = None,
+    *,
+    site: str | None = None,
+    page_type: str | None = None,
+) -> Result:
+    """Extract the main content, then clean it with the text core and the HTML context rules.
+    page_type: what the page is (pagetypes.json), when the caller knows it better than the page."""
     config = cleaner.config
-    blocks, meta, drops = extract_blocks(html, fast=config.html_fast, keep_title=config.keep_title)
+    blocks, meta, drops = extract_blocks(
+        html, fast=config.html_fast, keep_title=config.keep_title, page_type=page_type
+    )
     if url:
         meta["url"] = url
     text = "\n".join(b.text for b in blocks)
