@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.html_quality [--sets NAME...] [--systems NAME...]
         [--split all|train|val] [--limit N] [--samples K] [--seed S] [--halves]
-        [--no-report] [--gold-as-stored] [--dump FILE]
+        [--types TYPE...] [--no-report] [--gold-as-stored] [--dump FILE]
 
 For each dev set it prints one table, every system in the same run on the same pages:
 snippet scoring on dev-trafilatura (`with`/`without`), token 4-gram scoring against
@@ -20,7 +20,7 @@ Systems:
   dragnet's gold and half of dev-trafilatura's title snippets have it);
 - cleaner-fast: the same with `Config(html_fast=True)` (no trafilatura);
 - cleaner-oracle, cleaner-fast-oracle: the same two, told the page's gold `page_type`
-  (`clean_html(..., page_type=...)`): each type's own extraction, without the classifier;
+  (`clean(..., page_type=...)`): each type's own extraction, without the classifier;
 - trafilatura-precision: `trafilatura.extract(html, favor_precision=True, include_comments=False)`;
 - trafilatura: `trafilatura.extract(html, include_comments=False)`;
 - readability: readability-lxml's `Document(html).summary()`, its text by lxml;
@@ -67,11 +67,10 @@ def make_system(name: str) -> System:
     """The system as a function `page -> text` (only the oracles read more than its HTML)."""
     if name.startswith("cleaner"):
         import cleaner
-        from cleaner.html import clean_html
 
         c = cleaner.Cleaner(html_fast="-fast" in name, keep_title=name == "cleaner-title")
         if name.endswith("-oracle"):
-            return lambda page: clean_html(c, page["html"], page_type=page.get("page_type")).text
+            return lambda page: c.clean(page["html"], kind="html", page_type=page.get("page_type")).text
         return lambda page: c.clean(page["html"], kind="html").text
     if name.startswith("trafilatura"):
         import trafilatura
@@ -213,6 +212,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--halves", action="store_true", help="even and odd pages scored apart too")
     ap.add_argument("--gold-as-stored", action="store_true", help="score golds unrepaired (bench/data.py)")
     ap.add_argument("--split", choices=("all", "train", "val"), default="all", help="sites (bench/sites.py)")
+    ap.add_argument("--types", nargs="+", default=None, help="only pages of these page types (dev-wcxb)")
     ap.add_argument("--dump", default=None, help="per-page F1 as JSON lines (dev-wcxb)")
     args = ap.parse_args(argv)
     dump = open(args.dump, "w", encoding="utf-8") if args.dump else None  # noqa: SIM115
@@ -222,6 +222,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         if args.split != "all":
             split = page_split(name)
             read = (p for p in read if split.get(str(p["id"])) == args.split)
+        if args.types:
+            read = (p for p in read if p.get("page_type") in args.types)
         pages_ = [p for _, p in zip(range(args.limit or 10**9), read, strict=False)]
         typed = bool(pages_) and "page_type" in pages_[0]
         print(f"\n## {name}: {len(pages_)} pages ({args.split} sites)\n")

@@ -262,8 +262,9 @@ def _byline_thread(blocks: list[Block], bodies: list[int]) -> None:
     _drop(blocks[metas[0] :], "comments", "context.comment-thread", keep_reason="comments")
 
 
-def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
-    """Revise first-pass verdicts by context (not in conservative mode)."""
+def revise(blocks: list[Block], rules: RuleSet, config: Config, *, comments: bool = True) -> None:
+    """Revise first-pass verdicts by context (not in conservative mode). `comments=False`:
+    no comment-thread zones (a forum page, whose posts are the content: typed.py)."""
     if config.mode == "conservative" or not blocks:
         return
     # Order matters for idempotence: each step looks only at lines still kept, and the
@@ -278,7 +279,7 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
             _links_zone(blocks, k)
     comment_rules = rules.comment_rules
     headers = [k for k in flagged if blocks[k].rule in comment_rules]
-    if not headers and not any(blocks[k].byline for k in flagged):
+    if not comments or (not headers and not any(blocks[k].byline for k in flagged)):
         return
     bodies = []  # kept body paragraphs before each block
     n = 0
@@ -294,10 +295,10 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
             break
 
 
-def trim_tail(blocks: list[Block], rules: RuleSet, config: Config) -> bool:
+def trim_tail(blocks: list[Block], rules: RuleSet, config: Config, *, tail: bool = True) -> bool:
     """The menu and tail rules, run last (after dedupe), so a second run sees the same kept
-    lines. True when they took a line."""
-    if config.mode == "conservative" or not blocks:
+    lines. True when they took a line. `tail=False`: neither (a listing's items: typed.py)."""
+    if config.mode == "conservative" or not blocks or not tail:
         return False
     before = sum(1 for b in blocks if b.verdict)
     _menus(blocks)  # first: the tail rule weighs what is left above the tail

@@ -31,7 +31,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from . import density, dom
+from . import density, dom, typed
 from .extract import HtmlBlock, trafilatura_blocks
 from .htmlctx import LINKED_LINE
 from .merge import link_densities, merge
@@ -84,15 +84,22 @@ def _chars(blocks: list[HtmlBlock]) -> int:
 def extract_blocks(
     html: str, *, fast: bool = False, keep_title: bool = False, page_type: str | None = None
 ) -> tuple[list[HtmlBlock], dict[str, Any], list[dom.Drop]]:
-    """The article's blocks, the page metadata and what the DOM pass dropped; with
-    `keep_title`, the title first (as the page shows it when it is among the first blocks)."""
+    """The main content's blocks, the page metadata and what the DOM pass dropped; with
+    `keep_title`, the title first (as the page shows it when it is among the first blocks).
+    page_type: what the page is, when the caller knows (else metadata's, else "article"):
+    its row of typed.py decides what the DOM pass keeps and which extractor runs."""
     tree = dom.parse(html)
     ld = dom.strip_never_text(tree)
     meta = read_metadata(tree, ld)
+    if page_type:
+        meta["page_type"] = page_type
+    knobs = typed.knobs(meta.get("page_type"))
     titles = title_candidates(tree)
-    drops = dom.prune(tree, strip=False)
-    markup = "" if fast else (tree.html or "")
-    if fast or len(markup) > TRAFILATURA_MAX:
+    drops = dom.prune(tree, strip=False, keep=knobs.dom_keep)
+    markup = "" if fast or knobs.extractor == "page" else (tree.html or "")
+    if knobs.extractor == "page":
+        blocks = density.page_blocks(tree).blocks  # every block the DOM pass left: the items
+    elif fast or len(markup) > TRAFILATURA_MAX:
         blocks = density.extract(tree)
     else:
         blocks = trafilatura_blocks(markup)
@@ -209,7 +216,8 @@ def clean_html(
     if url:
         meta["url"] = url
     text = "\n".join(b.text for b in blocks)
-    result = cleaner.clean_text(text, url, meta, site=site, features=blocks)
+    kind = meta.get("page_type")
+    result = cleaner.clean_text(text, url, meta, site=site, features=blocks, page_type=kind)
     if not result.text.strip():
         result.text = ""
         result.removed.append(Removal("", "no-content", "html.no-article", len(blocks)))
