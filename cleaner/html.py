@@ -96,8 +96,9 @@ def extract_blocks(
     knobs = typed.knobs(meta.get("page_type"))
     titles = title_candidates(tree)
     drops = dom.prune(tree, strip=False, keep=knobs.dom_keep)
-    markup = "" if fast or knobs.extractor == "page" else (tree.html or "")
-    if knobs.extractor == "page":
+    whole = (knobs.fast_extractor if fast else knobs.extractor) == "page"
+    markup = "" if fast or whole else (tree.html or "")
+    if whole:
         blocks = density.page_blocks(tree).blocks  # every block the DOM pass left: the items
     elif fast or len(markup) > TRAFILATURA_MAX:
         blocks = density.extract(tree)

@@ -25,6 +25,7 @@ class Knobs:
     """One row of `page_types.json` (see its `about`)."""
 
     extractor: str
+    fast_extractor: str
     dom_keep: frozenset[str]
     comment_rules: bool
     link_rules: bool
@@ -39,6 +40,7 @@ def _table() -> dict[str, Knobs]:
     return {
         str(name): Knobs(
             extractor=str(row["extractor"]),
+            fast_extractor=str(row["fast_extractor"]),
             dom_keep=frozenset(row["dom_keep"]),
             comment_rules=bool(row["comment_rules"]),
             link_rules=bool(row["link_rules"]),
