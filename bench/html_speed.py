@@ -66,7 +66,8 @@ def measure(systems: dict[str, Sequence[str]], repeats: int) -> dict[str, tuple[
     fns: dict[str, Any] = {}
     for name, docs in systems.items():
         try:
-            fns[name] = make_system(name)
+            system = make_system(name)  # takes a page record: html_quality's oracles read its type
+            fns[name] = lambda html, system=system: system({"html": html})
             for html in docs[:20]:  # warm up: imports, compiled rules, caches
                 with contextlib.suppress(Exception):
                     fns[name](html)
