@@ -103,7 +103,7 @@ def extract_blocks(
     elif fast or len(markup) > TRAFILATURA_MAX:
         blocks = density.extract(tree)
     else:
-        blocks = trafilatura_blocks(markup)
+        blocks = trafilatura_blocks(markup, comments="comments" in knobs.dom_keep)
         page = density.page_blocks(tree)
         link_densities(blocks, page)
         dense: list[HtmlBlock] = []
