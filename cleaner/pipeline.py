@@ -62,8 +62,9 @@ class Cleaner:
         site: the document's site for a learned profile; by default the URL's host.
         encoding: the charset declared for bytes outside them (an HTTP Content-Type
         header); tried after a byte-order mark, before the document's own declaration.
-        page_type: HTML mode, what the page is when the caller knows (typed.py): each type
-        gets its own main content; by default the page's own type, else an article.
+        page_type: what the page is when the caller knows (typed.py): each type gets its own
+        main content; in HTML mode by default the page's own type, else an article. (Text
+        mode takes it too, so that a typed page's text cleaned again stays as it is.)
         """
         kind = kind or self.config.kind
         if not isinstance(source, str | bytes | bytearray):
@@ -86,7 +87,7 @@ class Cleaner:
             return clean_html(self, source, url, site=site, page_type=page_type)
         if kind != "text":
             raise InputError(f"kind must be 'auto', 'text' or 'html', not {kind!r}")
-        return self.clean_text(source, url, site=site)
+        return self.clean_text(source, url, site=site, page_type=page_type)
 
     def clean_text(
         self,
@@ -161,7 +162,7 @@ class Cleaner:
             # lines the HTML rules took can make a new first line (a kicker) or close a zone:
             # the context pass looks again, as a second run on the text would
             context.revise(blocks, self.rules, self.config, comments=comments)
-        if self.config.dedupe:
+        if self.config.dedupe and knobs.dedupe:
             dedupe.dedupe(blocks, self.config)
         if self.profile is not None:
             self.profile.apply(blocks, site or url)

@@ -30,6 +30,7 @@ class Knobs:
     comment_rules: bool
     link_rules: bool
     tail: bool
+    dedupe: bool
     scorer: bool
 
 
@@ -45,6 +46,7 @@ def _table() -> dict[str, Knobs]:
             comment_rules=bool(row["comment_rules"]),
             link_rules=bool(row["link_rules"]),
             tail=bool(row["tail"]),
+            dedupe=bool(row["dedupe"]),
             scorer=bool(row["scorer"]),
         )
         for name, row in rows.items()

@@ -114,3 +114,13 @@ def test_the_type_table_is_complete_and_names_known_reasons_and_extractors() -> 
         assert {row["extractor"], row["fast_extractor"]} <= {"article", "page"}, name
         assert set(row["dom_keep"]) <= set(REASONS), name
         assert typed.knobs(name).extractor == row["extractor"]
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+@pytest.mark.parametrize(("doc", "kind"), [(THREAD, "forum"), (LISTING, "listing"), (LINKS, "collection")])
+def test_a_typed_pages_text_cleaned_again_as_the_same_type_stays_as_it_is(
+    mode: str, doc: str, kind: str
+) -> None:
+    c = MODES[mode]
+    out = c.clean(doc, kind="html", page_type=kind).text
+    assert out and c.clean(out, kind="text", page_type=kind).text == out
