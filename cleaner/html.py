@@ -48,7 +48,8 @@ __all__ = ["clean_html", "extract_blocks"]
 # this share of the density extractor's (and the latter has at least FALLBACK_MIN chars).
 FALLBACK_SHARE = 0.5
 FALLBACK_MIN = 500
-FALLBACK_BELOW = 2000  # ... and only asked when trafilatura's is this short
+# ... and only asked when trafilatura's is shorter than the page type's `fallback_below`
+# (page_types.json: 2,000 characters for an article)
 FALLBACK_AGREE = 0.5  # ... and at least this share of trafilatura's text is in the density result
 # ... or when trafilatura's result is a list of links (another page's headlines) with next to
 # no running text, while the density extractor found an article of at least LINKS_PROSE chars
@@ -108,11 +109,12 @@ def extract_blocks(
         link_densities(blocks, page)
         dense: list[HtmlBlock] = []
         layout = _layout_cells(blocks)  # the page's layout table read as a data table
-        if layout or _chars(blocks) < FALLBACK_BELOW:  # or a short result: ask the density extractor
+        below = knobs.fallback_below
+        if layout or _chars(blocks) < below:  # or a short result: ask the density extractor
             dense = [page.blocks[k] for k in density.choose(page, math.inf)]
         if layout and _words_in(blocks, dense) >= LAYOUT_AGREE:
             blocks = dense
-        elif _chars(blocks) < FALLBACK_BELOW:
+        elif _chars(blocks) < below:
             short = _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FALLBACK_SHARE * _chars(dense)
             if (short and _agree(blocks, dense)) or _links_only(blocks, dense):
                 blocks = dense  # trafilatura stopped short in the same article, or took a link list

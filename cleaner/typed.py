@@ -32,6 +32,7 @@ class Knobs:
     tail: bool
     dedupe: bool
     scorer: bool
+    fallback_below: float
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +49,7 @@ def _table() -> dict[str, Knobs]:
             tail=bool(row["tail"]),
             dedupe=bool(row["dedupe"]),
             scorer=bool(row["scorer"]),
+            fallback_below=float(row["fallback_below"]),
         )
         for name, row in rows.items()
     }
