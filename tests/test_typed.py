@@ -91,8 +91,6 @@ def test_no_type_or_an_unknown_one_is_read_as_an_article(kind: str | None) -> No
 def test_the_type_passed_is_in_metadata_and_one_in_metadata_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     _, meta, _ = html_mode.extract_blocks(THREAD, page_type="forum")
     assert meta["page_type"] == "forum"
-    _, meta, _ = html_mode.extract_blocks(THREAD)
-    assert "page_type" not in meta  # the classifier's to set; extraction only reads it
 
     real = html_mode.read_metadata
 
