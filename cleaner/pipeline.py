@@ -152,6 +152,8 @@ class Cleaner:
             for b in blocks:
                 f = features[b.index]
                 b.tag, b.link_density, b.heading = f.tag, f.link_density, f.heading
+                if b.tag in knobs.keep_tags:
+                    b.keep = True  # code and table rows on documentation: the scorer learnt from articles
         classify.classify(blocks, text, self.rules, self.config, langs)
         # (in HTML mode too: its output, cleaned again as text, must come back unchanged)
         scorer = self.scorer if knobs.scorer else None

@@ -33,6 +33,7 @@ class Knobs:
     dedupe: bool
     scorer: bool
     fallback_below: float
+    keep_tags: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +51,7 @@ def _table() -> dict[str, Knobs]:
             dedupe=bool(row["dedupe"]),
             scorer=bool(row["scorer"]),
             fallback_below=float(row["fallback_below"]),
+            keep_tags=frozenset(row["keep_tags"]),
         )
         for name, row in rows.items()
     }

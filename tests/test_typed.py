@@ -122,3 +122,40 @@ def test_a_typed_pages_text_cleaned_again_as_the_same_type_stays_as_it_is(
     c = MODES[mode]
     out = c.clean(doc, kind="html", page_type=kind).text
     assert out and c.clean(out, kind="text", page_type=kind).text == out
+
+
+CODE = [
+    "import logging\nlogging.warning('Watch out!')",
+    "import logging\nlogging.basicConfig(filename='example.log')\nlogging.info('So should this')",
+    "\n".join(f"2010-12-12 11:41:4{k},612 is when this event was logged." for k in range(4)),
+]
+ROWS = [
+    ("DEBUG", "Detailed information, when diagnosing problems."),
+    ("INFO", "Confirmation that all is well."),
+]
+DOCS = page(
+    "<main><h1>Logging HOWTO</h1>"
+    "<p>Logging is a means of tracking events that happen when some software runs, as shown here.</p>"
+    f"<pre>{CODE[0]}</pre>"
+    "<p>If you type these lines into a script and run it, you will see the message on the console.</p>"
+    f"<pre>{CODE[1]}</pre>"
+    "<p>The output of a run with the time of each event in front looks like the lines below.</p>"
+    f"<pre>{CODE[2]}</pre>"
+    "<table><tr><th>Level</th><th>When it is used</th></tr>"
+    + "".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in ROWS)
+    + "</table></main>",
+    "Logging HOWTO",
+)
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_documentation_keeps_its_code_and_tables(mode: str) -> None:
+    c = MODES[mode]
+    out = c.clean(DOCS, kind="html", page_type="documentation").text
+    for block in CODE:
+        for line in block.split("\n"):
+            assert line in out
+    assert out.count("import logging") == 2  # a code line repeated on purpose
+    assert all(cell in out for row in ROWS for cell in row)
+    article = c.clean(DOCS, kind="html").text
+    assert not all(cell in article for row in ROWS for cell in row)  # under an article: furniture
