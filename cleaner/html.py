@@ -13,6 +13,10 @@
   inside the same article (a standfirst, a paragraph between two of its own) are put
   back (merge.py).
 - `Config(html_fast=True)` skips trafilatura: the density extractor only.
+- The page type (`page_type=`, else metadata["page_type"], else article) picks its row of
+  rules/page_types.json (typed.py): what the DOM pass keeps (a forum's posts), which
+  extractor runs (a listing's items are every block the DOM pass leaves, not one
+  container), and which context rules the text core runs.
 - Pages whose cleaned markup is over TRAFILATURA_MAX (4 M characters) get the density
   extractor in default mode too: trafilatura's time on them is quadratic.
 - Then the text core classifies, dedupes and trims the extracted lines, with each
@@ -211,7 +215,8 @@ def clean_html(
     page_type: str | None = None,
 ) -> Result:
     """Extract the main content, then clean it with the text core and the HTML context rules.
-    page_type: what the page is (pagetypes.json), when the caller knows it better than the page."""
+    page_type: what the page is (rules/page_types.json), when the caller knows it better
+    than the page's metadata; the text core gets it too (which context rules run)."""
     config = cleaner.config
     blocks, meta, drops = extract_blocks(
         html, fast=config.html_fast, keep_title=config.keep_title, page_type=page_type
