@@ -1,18 +1,26 @@
 """HTML-mode quality: the cleaner against the main-content extractors, on the raw pages.
 
     .venv/bin/python -m bench.html_quality [--sets NAME...] [--systems NAME...]
-        [--limit N] [--samples K] [--seed S] [--halves] [--no-report] [--gold-as-stored]
+        [--split all|train|val] [--limit N] [--samples K] [--seed S] [--halves]
+        [--types TYPE...] [--no-report] [--gold-as-stored] [--dump FILE]
 
 For each dev set it prints one table, every system in the same run on the same pages:
 snippet scoring on dev-trafilatura (`with`/`without`), token 4-gram scoring against
 `gold` on dev-dragnet-train (../shared/datasets/README.md), its golds repaired on reading
 (bench/data.py: four are UTF-16 stored as Latin-1, thirteen keep a comment thread after
-Dragnet's separator line; `--gold-as-stored` scores them as stored). Systems:
+Dragnet's separator line; `--gold-as-stored` scores them as stored). On dev-wcxb (pages
+with a `page_type`): WCXB's per-page word F1 (`score.word_f1`, averaged), overall and per
+page type, and the snippet shares (`without` found in the output, `with` missed).
+`--split val` keeps the validation sites only (bench/sites.py), `train` the others;
+`--dump` writes one JSON line per page and system (id, type, F1) for a closer look.
+Systems:
 
 - cleaner: `cleaner.Cleaner().clean(html, kind="html").text` (default mode);
 - cleaner-title: the same with `Config(keep_title=True)` (the headline in front, as
   dragnet's gold and half of dev-trafilatura's title snippets have it);
 - cleaner-fast: the same with `Config(html_fast=True)` (no trafilatura);
+- cleaner-oracle, cleaner-fast-oracle: the same two, told the page's gold `page_type`
+  (`clean(..., page_type=...)`): each type's own extraction, without the classifier;
 - trafilatura-precision: `trafilatura.extract(html, favor_precision=True, include_comments=False)`;
 - trafilatura: `trafilatura.extract(html, include_comments=False)`;
 - readability: readability-lxml's `Document(html).summary()`, its text by lxml;
@@ -29,6 +37,7 @@ what the gold wants (`score.removal_cost`), and a seeded sample of removals.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import time
 from collections import Counter
@@ -36,14 +45,17 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from bench.data import SETS, pages, repairs
-from bench.score import Score, ngrams, removal_cost, snippets
+from bench.score import Score, ngrams, removal_cost, snippet_shares, snippets, word_f1
+from bench.sites import page_split
 
 Page = dict[str, Any]
-System = Callable[[str], str]
+System = Callable[[Page], str]
 SYSTEMS = (
     "cleaner",
     "cleaner-title",
     "cleaner-fast",
+    "cleaner-oracle",
+    "cleaner-fast-oracle",
     "trafilatura-precision",
     "trafilatura",
     "readability",
@@ -52,34 +64,37 @@ SYSTEMS = (
 
 
 def make_system(name: str) -> System:
-    """The system as a function `html -> text`."""
+    """The system as a function `page -> text` (only the oracles read more than its HTML)."""
     if name.startswith("cleaner"):
         import cleaner
 
-        c = cleaner.Cleaner(html_fast=name == "cleaner-fast", keep_title=name == "cleaner-title")
-        return lambda html: c.clean(html, kind="html").text
+        c = cleaner.Cleaner(html_fast="-fast" in name, keep_title=name == "cleaner-title")
+        if name.endswith("-oracle"):
+            return lambda page: c.clean(page["html"], kind="html", page_type=page.get("page_type")).text
+        return lambda page: c.clean(page["html"], kind="html").text
     if name.startswith("trafilatura"):
         import trafilatura
 
         precision = name == "trafilatura-precision"
 
-        def traf(html: str) -> str:
-            return trafilatura.extract(html, favor_precision=precision, include_comments=False) or ""
+        def traf(page: Page) -> str:
+            out = trafilatura.extract(page["html"], favor_precision=precision, include_comments=False)
+            return out or ""
 
         return traf
     if name == "readability":
         import lxml.html
         from readability import Document
 
-        def read(html: str) -> str:
-            summary = Document(html).summary(html_partial=True)
+        def read(page: Page) -> str:
+            summary = Document(page["html"]).summary(html_partial=True)
             return str(lxml.html.fromstring(summary).text_content()) if summary.strip() else ""
 
         return read
     if name == "resiliparse":
         from resiliparse.extract.html2text import extract_plain_text
 
-        return lambda html: str(extract_plain_text(html, main_content=True))
+        return lambda page: str(extract_plain_text(page["html"], main_content=True))
     raise ValueError(name)
 
 
@@ -98,13 +113,39 @@ def run_system(name: str, pages_: Sequence[Page]) -> tuple[list[str], list[tuple
     for page in pages_:
         start = time.perf_counter()
         try:
-            out = fn(page["html"])
+            out = fn(page)
         except Exception as exc:  # noqa: BLE001 - one page is counted, never the run
             out = ""
             crashes.append((str(page["id"]), f"{type(exc).__name__}: {exc}"[:200]))
         spent += time.perf_counter() - start
         outputs.append(out)
     return outputs, crashes, spent
+
+
+TYPES = ("article", "forum", "listing", "collection", "documentation", "product", "service")
+
+
+def typed_header(pages_: Sequence[Page]) -> str:
+    """The per-type table's header, each type with its page count."""
+    have = Counter(str(p.get("page_type")) for p in pages_)
+    types = [t for t in TYPES if have[t]] + sorted(t for t in have if t not in TYPES)
+    cols = " | ".join(f"{t} ({have[t]})" for t in types)
+    return f"| system | F1 ({len(pages_)}) | {cols} | without found | with missed | empty | crashes | s |"
+
+
+def typed_row(pages_: Sequence[Page], outputs: Sequence[str]) -> tuple[list[str], list[float]]:
+    """Mean word F1 overall and per type (the header's order), the snippet shares and the
+    empty outputs; and each page's F1."""
+    f1s = [word_f1(p.get("gold") or "", out) for p, out in zip(pages_, outputs, strict=True)]
+    have = Counter(str(p.get("page_type")) for p in pages_)
+    types = [t for t in TYPES if have[t]] + sorted(t for t in have if t not in TYPES)
+    cells = [f"{sum(f1s) / len(f1s):.3f}" if f1s else "-"]
+    for t in types:
+        got = [f for p, f in zip(pages_, f1s, strict=True) if str(p.get("page_type")) == t]
+        cells.append(f"{sum(got) / len(got):.3f}")
+    without, missed = snippet_shares(pages_, outputs)
+    cells += [f"{without:.3f}", f"{missed:.3f}", str(sum(not o.strip() for o in outputs))]
+    return cells, f1s
 
 
 def cleaner_report(pages_: Sequence[Page], samples: int, seed: int, fast: bool = False) -> None:
@@ -170,25 +211,43 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--no-report", action="store_true", help="only the score tables")
     ap.add_argument("--halves", action="store_true", help="even and odd pages scored apart too")
     ap.add_argument("--gold-as-stored", action="store_true", help="score golds unrepaired (bench/data.py)")
+    ap.add_argument("--split", choices=("all", "train", "val"), default="all", help="sites (bench/sites.py)")
+    ap.add_argument("--types", nargs="+", default=None, help="only pages of these page types (dev-wcxb)")
+    ap.add_argument("--dump", default=None, help="per-page F1 as JSON lines (dev-wcxb)")
     args = ap.parse_args(argv)
+    dump = open(args.dump, "w", encoding="utf-8") if args.dump else None  # noqa: SIM115
 
     for name in args.sets:
         read = pages(name, repair=not args.gold_as_stored)
+        if args.split != "all":
+            split = page_split(name)
+            read = (p for p in read if split.get(str(p["id"])) == args.split)
+        if args.types:
+            read = (p for p in read if p.get("page_type") in args.types)
         pages_ = [p for _, p in zip(range(args.limit or 10**9), read, strict=False)]
-        print(f"\n## {name}: {len(pages_)} pages\n")
+        typed = bool(pages_) and "page_type" in pages_[0]
+        print(f"\n## {name}: {len(pages_)} pages ({args.split} sites)\n")
         if note := repairs(pages_):
             print(f"{note}\n")
-        print("| system | P | R | F1 | empty | crashes | s |")
-        print("|---|---|---|---|---|---|---|")
+        header = typed_header(pages_) if typed else "| system | P | R | F1 | empty | crashes | s |"
+        print(header)
+        print("|---" * header.count(" | ") + "|---|")
         for system in args.systems:
             try:
                 outputs, crashes, spent = run_system(system, pages_)
             except Exception as exc:  # noqa: BLE001 - a missing system costs its row only
                 print(f"| {system} | skipped: {type(exc).__name__}: {exc} |")
                 continue
-            row = score(pages_, outputs).row()
+            if typed:
+                row, f1s = typed_row(pages_, outputs)
+                if dump is not None:
+                    for p, f in zip(pages_, f1s, strict=True):
+                        rec = {"system": system, "id": p["id"], "type": p.get("page_type"), "f1": f}
+                        dump.write(json.dumps(rec) + "\n")
+            else:
+                row = score(pages_, outputs).row()
             print(f"| {system} | {' | '.join(row)} | {len(crashes)} | {spent:.1f} |", flush=True)
-            if args.halves:
+            if args.halves and not typed:
                 for half, start in (("even", 0), ("odd", 1)):
                     part = score(pages_[start::2], outputs[start::2]).row()
                     print(f"| {system} ({half}) | {' | '.join(part)} | | |")

@@ -1,15 +1,17 @@
 """HTML-mode throughput: the cleaner (default and fast) and the extractors, on the raw pages.
 
     .venv/bin/python -m bench.html_speed [--systems NAME...] [--repeats 3] [--limit N]
-        [--slow-limit 400] [--stages]
+        [--slow-limit 400] [--stages] [--reference NAME]
 
 One process pinned to one core. The pages of both dev sets (1,956 pages, ~215 MB of
 HTML) are read into memory first; after a warm-up on 20 pages, the systems take turns:
 one pass of each over its pages, `--repeats` times, so a slow minute of a shared machine
 falls on all of them. The table gives each system's median pass (docs/s, MB/s of HTML)
 and the median over passes of its speed relative to trafilatura with favor_precision
-(the issue's reference) in the same round. The cleaner starts every pass with an empty
-class-name cache, as a fresh process would. Systems slower than ~100 docs/s run on
+(the issue's reference; `--reference trafilatura` for trafilatura's default) in the same
+round. The oracle systems get each dev-wcxb page's gold type (the typed extraction's
+cost). The cleaner starts every pass with an empty class-name cache, as a fresh process
+would. Systems slower than ~100 docs/s run on
 `--slow-limit` evenly spaced pages (marked "est."): their per-page rate is what counts.
 `--stages` adds where fast mode's time goes: CPU milliseconds a page for each stage, run
 one by one over the same pages. The systems are those of bench/html_quality.py, called
@@ -31,8 +33,11 @@ from bench.data import SETS, pages
 from bench.html_quality import SYSTEMS, make_system
 from bench.text_speed import pin_one_core
 
-FAST = frozenset({"cleaner-fast", "resiliparse"})  # fast enough to run on every page
+FAST = frozenset({"cleaner-fast", "cleaner-fast-oracle", "resiliparse"})  # fast enough for every page
 REFERENCE = "trafilatura-precision"
+# The gold page type of each page that has one (dev-wcxb), for the oracle systems; keyed by
+# the page's HTML, which is what a pass hands a system.
+PAGE_TYPES: dict[str, str] = {}
 
 
 def cold_start(name: str) -> None:
@@ -66,7 +71,8 @@ def measure(systems: dict[str, Sequence[str]], repeats: int) -> dict[str, tuple[
     fns: dict[str, Any] = {}
     for name, docs in systems.items():
         try:
-            fns[name] = make_system(name)
+            system = make_system(name)  # takes a page record: html_quality's oracles read its type
+            fns[name] = lambda html, system=system: system({"html": html, "page_type": PAGE_TYPES.get(html)})
             for html in docs[:20]:  # warm up: imports, compiled rules, caches
                 with contextlib.suppress(Exception):
                     fns[name](html)
@@ -133,11 +139,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--limit", type=int, default=None, help="first N pages of each set")
     ap.add_argument("--slow-limit", type=int, default=400, help="pages the slower systems run on")
     ap.add_argument("--stages", action="store_true", help="also time fast mode stage by stage")
+    ap.add_argument("--reference", default=REFERENCE, choices=SYSTEMS, help="the ratio column's system")
     args = ap.parse_args(argv)
 
     docs: list[str] = []
     for name in SETS:
-        docs += [p["html"] for _, p in zip(range(args.limit or 10**9), pages(name), strict=False)]
+        for _, p in zip(range(args.limit or 10**9), pages(name), strict=False):
+            docs.append(p["html"])
+            if p.get("page_type"):
+                PAGE_TYPES[p["html"]] = str(p["page_type"])
     total_mb = sum(len(d.encode("utf-8")) for d in docs) / 1e6
     print(
         f"{len(docs)} pages, {total_mb:.0f} MB of HTML ({', '.join(SETS)}); median of {args.repeats}; "
@@ -150,9 +160,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             step = len(docs) / args.slow_limit
             subsets[name] = [docs[int(i * step)] for i in range(args.slow_limit)]
     timed = measure(subsets, args.repeats)
-    ref = timed.get(REFERENCE)
+    reference = args.reference
+    ref = timed.get(reference)
     print(
-        "\n| system | pages | errors | MB/s | docs/s | s (all pages) | vs trafilatura-precision |"
+        f"\n| system | pages | errors | MB/s | docs/s | s (all pages) | vs {reference} |"
         "\n|---|---|---|---|---|---|---|"
     )
     for name, (times, errors) in timed.items():
@@ -165,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         ratio = "-"
         if ref:  # the median of the passes' ratios: each pass beside the reference's pass
             per_pass = [
-                (len(subset) / t) / (len(subsets[REFERENCE]) / r) for t, r in zip(times, ref[0], strict=True)
+                (len(subset) / t) / (len(subsets[reference]) / r) for t, r in zip(times, ref[0], strict=True)
             ]
             ratio = f"{statistics.median(per_pass):.2f}x"
         cells = [

@@ -104,3 +104,29 @@ def removal_cost(page: dict[str, Any], output: str, removed: Sequence[str]) -> l
         wanted -= took
         out.append((len(took), sum(s in text for s in unwanted)))
     return out
+
+
+def word_f1(gold: str, output: str) -> float:
+    """WCXB's per-page metric: F1 of the bags of lower-cased `\\w+` tokens of output and
+    gold; a page with an empty gold scores 1 only when the output is empty too."""
+    g = Counter(_TOKEN.findall(gold.lower()))
+    o = Counter(_TOKEN.findall(output.lower()))
+    if not g or not o:
+        return 1.0 if not g and not o else 0.0
+    tp = sum((g & o).values())
+    return _f1(tp / sum(o.values()), tp / sum(g.values()))
+
+
+def snippet_shares(pages: Sequence[dict[str, Any]], outputs: Sequence[str]) -> tuple[float, float]:
+    """(share of `without` snippets found in the output, share of `with` snippets missed),
+    pooled over the pages (whitespace normalised, as `snippets` does)."""
+    found = without = missed = with_ = 0
+    for page, out in zip(pages, outputs, strict=True):
+        text = _norm(out)
+        for s in page.get("without") or []:
+            without += 1
+            found += _norm(s) in text
+        for s in page.get("with") or []:
+            with_ += 1
+            missed += _norm(s) not in text
+    return (found / without if without else 0.0, missed / with_ if with_ else 0.0)

@@ -329,8 +329,9 @@ def _question_headline(text: str) -> bool:
     return text.endswith("?") and text.count(" ") < QUESTION_WORDS and "? " not in text and ". " not in text
 
 
-def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
-    """Revise first-pass verdicts by context (not in conservative mode)."""
+def revise(blocks: list[Block], rules: RuleSet, config: Config, *, comments: bool = True) -> None:
+    """Revise first-pass verdicts by context (not in conservative mode). `comments=False`:
+    no comment-thread zones (a forum page, whose posts are the content: typed.py)."""
     if config.mode == "conservative" or not blocks:
         return
     # Order matters for idempotence: each step looks only at lines still kept, and the
@@ -344,14 +345,15 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config) -> None:
     for k in flagged:
         if blocks[k].rule in link_rules:
             _links_zone(blocks, k)
-    threads.comment_zones(blocks, rules, flagged)
+    if comments:
+        threads.comment_zones(blocks, rules, flagged)
 
 
-def trim_tail(blocks: list[Block], rules: RuleSet, config: Config) -> bool:
+def trim_tail(blocks: list[Block], rules: RuleSet, config: Config, *, tail: bool = True) -> bool:
     """The headline-run, menu and tail rules, run last (after dedupe) and again after each
     round of the scorer, so a second run sees the same kept lines. True when they took a
-    line."""
-    if config.mode == "conservative" or not blocks:
+    line. `tail=False`: none of them (a listing's items: typed.py)."""
+    if config.mode == "conservative" or not blocks or not tail:
         return False
     before = sum(1 for b in blocks if b.verdict)
     _headline_runs(blocks)  # here, not in `revise`: removals by the scorer can join two runs

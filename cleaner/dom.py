@@ -286,7 +286,12 @@ def strip_never_text(tree: LexborHTMLParser, rules: TokenRules | None = None) ->
 
 
 def prune(
-    tree: LexborHTMLParser, rules: TokenRules | None = None, *, keep_text: bool = True, strip: bool = True
+    tree: LexborHTMLParser,
+    rules: TokenRules | None = None,
+    *,
+    keep_text: bool = True,
+    strip: bool = True,
+    keep: frozenset[str] = frozenset(),
 ) -> list[Drop]:
     """Remove clutter subtrees from `tree` in place; return what went, topmost first.
 
@@ -294,7 +299,8 @@ def prune(
     page's text at a link density under `guard_links`, or (comment threads excepted)
     `guard_prose` of the page's prose: that is the article itself in a wrapper with an
     unlucky name. Captions stay on a gallery page. `keep_text=False` skips collecting
-    the dropped text; `strip=False` when `strip_never_text` has already run.
+    the dropped text; `strip=False` when `strip_never_text` has already run. `keep`: reasons
+    whose subtrees stay (a forum's posts are a comment thread by their markup: typed.py).
     """
     rules = rules or load_tokens()
     if strip:
@@ -310,7 +316,7 @@ def prune(
         if mid in inside:
             continue
         found = verdict(node, rules)
-        if found is None:
+        if found is None or found[0] in keep:
             continue
         raw = node.text(deep=True, separator=" ")
         if page_chars < 0:

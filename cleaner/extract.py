@@ -142,20 +142,23 @@ def _element_blocks(el: Any) -> Iterator[HtmlBlock]:
             yield from _element_blocks(child)
 
 
-def trafilatura_blocks(html: str, *, precision: bool = False, fast: bool = True) -> list[HtmlBlock]:
+def trafilatura_blocks(
+    html: str, *, precision: bool = False, fast: bool = True, comments: bool = False
+) -> list[HtmlBlock]:
     """Main-content blocks of a page by trafilatura (markup in, never a URL).
 
     Without links: with `include_links` trafilatura cuts paragraphs at links and drops the
     space after them ("Google Earth 7on your desktop", its issue #476), which costs the
     text words; html.py takes each block's link density from the density blocks instead
-    (merge.link_densities)."""
+    (merge.link_densities). `comments`: what trafilatura reads as user comments follows the
+    main text (a forum's posts, typed.py)."""
     import trafilatura
 
     doc = trafilatura.bare_extraction(
         html,
         fast=fast,
         favor_precision=precision,
-        include_comments=False,
+        include_comments=comments,
         include_tables=True,
         include_links=False,
         with_metadata=False,
@@ -163,6 +166,13 @@ def trafilatura_blocks(html: str, *, precision: bool = False, fast: bool = True)
     body = getattr(doc, "body", None)
     if body is None:
         return []
+    posts = getattr(doc, "commentsbody", None) if comments else None
+    if posts is not None and len(posts):
+        return [*_body_blocks(body), *xml_blocks(posts)]
+    return _body_blocks(body)
+
+
+def _body_blocks(body: Any) -> list[HtmlBlock]:
     if len(body) == 1 and body[0].tag == "p" and not len(body[0]) and "\n" in (body[0].text or "").strip():
         # trafilatura's whole-page fallback: the page's lines, newline-separated, in one <p>
         return [HtmlBlock(line) for line in (_collapse(x) for x in body[0].text.split("\n")) if line]

@@ -13,6 +13,10 @@
   inside the same article (a standfirst, a paragraph between two of its own) are put
   back (merge.py).
 - `Config(html_fast=True)` skips trafilatura: the density extractor only.
+- The page type (`page_type=`, else metadata["page_type"], else article) picks its row of
+  rules/page_types.json (typed.py): what the DOM pass keeps (a forum's posts), which
+  extractor runs (a listing's items are every block the DOM pass leaves, not one
+  container), and which context rules the text core runs.
 - Pages whose cleaned markup is over TRAFILATURA_MAX (4 M characters) get the density
   extractor in default mode too: trafilatura's time on them is quadratic.
 - Then the text core classifies, dedupes and trims the extracted lines, with each
@@ -32,7 +36,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from . import density, dom
+from . import density, dom, typed
 from .config import Config
 from .extract import HtmlBlock, trafilatura_blocks
 from .htmlctx import LINKED_LINE
@@ -47,7 +51,8 @@ __all__ = ["clean_html", "extract_blocks"]
 # this share of the density extractor's (and the latter has at least FALLBACK_MIN chars).
 FALLBACK_SHARE = 0.5
 FALLBACK_MIN = 500
-FALLBACK_BELOW = 2000  # ... and only asked when trafilatura's is this short
+# ... and only asked when trafilatura's is shorter than the page type's `fallback_below`
+# (page_types.json: 2,000 characters for an article)
 FALLBACK_AGREE = 0.5  # ... and at least this share of trafilatura's text is in the density result
 # ... or when trafilatura's result is a list of links (another page's headlines) with next to
 # no running text, while the density extractor found an article of at least LINKS_PROSE chars
@@ -81,29 +86,38 @@ def _chars(blocks: list[HtmlBlock]) -> int:
 
 
 def extract_blocks(
-    html: str, *, fast: bool = False, keep_title: bool = False
+    html: str, *, fast: bool = False, keep_title: bool = False, page_type: str | None = None
 ) -> tuple[list[HtmlBlock], dict[str, Any], list[dom.Drop]]:
-    """The article's blocks, the page metadata and what the DOM pass dropped; with
-    `keep_title`, the title first (as the page shows it when it is among the first blocks)."""
+    """The main content's blocks, the page metadata and what the DOM pass dropped; with
+    `keep_title`, the title first (as the page shows it when it is among the first blocks).
+    page_type: what the page is, when the caller knows (else metadata's, else "article"):
+    its row of typed.py decides what the DOM pass keeps and which extractor runs."""
     tree = dom.parse(html)
     ld = dom.strip_never_text(tree)
     meta = read_metadata(tree, ld)
+    if page_type:
+        meta["page_type"] = page_type
+    knobs = typed.knobs(meta.get("page_type"))
     titles = title_candidates(tree)
-    drops = dom.prune(tree, strip=False)
-    markup = "" if fast else (tree.html or "")
-    if fast or len(markup) > TRAFILATURA_MAX:
+    drops = dom.prune(tree, strip=False, keep=knobs.dom_keep)
+    whole = (knobs.fast_extractor if fast else knobs.extractor) == "page"
+    markup = "" if fast or whole else (tree.html or "")
+    if whole:
+        blocks = density.page_blocks(tree).blocks  # every block the DOM pass left: the items
+    elif fast or len(markup) > TRAFILATURA_MAX:
         blocks = density.extract(tree)
     else:
-        blocks = trafilatura_blocks(markup)
+        blocks = trafilatura_blocks(markup, comments="comments" in knobs.dom_keep)
         page = density.page_blocks(tree)
         link_densities(blocks, page)
         dense: list[HtmlBlock] = []
         layout = _layout_cells(blocks)  # the page's layout table read as a data table
-        if layout or _chars(blocks) < FALLBACK_BELOW:  # or a short result: ask the density extractor
+        below = knobs.fallback_below
+        if layout or _chars(blocks) < below:  # or a short result: ask the density extractor
             dense = [page.blocks[k] for k in density.choose(page, math.inf)]
         if layout and _words_in(blocks, dense) >= LAYOUT_AGREE:
             blocks = dense
-        elif _chars(blocks) < FALLBACK_BELOW:
+        elif _chars(blocks) < below:
             short = _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FALLBACK_SHARE * _chars(dense)
             if (short and _agree(blocks, dense)) or _links_only(blocks, dense):
                 blocks = dense  # trafilatura stopped short in the same article, or took a link list
@@ -205,17 +219,30 @@ class TextCore(Protocol):
         *,
         site: str | None = ...,
         features: Sequence[HtmlBlock] | None = ...,
+        page_type: str | None = ...,
     ) -> Result: ...
 
 
-def clean_html(cleaner: TextCore, html: str, url: str | None = None, *, site: str | None = None) -> Result:
-    """Extract the article, then clean it with the text core and the HTML context rules."""
+def clean_html(
+    cleaner: TextCore,
+    html: str,
+    url: str | None = None,
+    *,
+    site: str | None = None,
+    page_type: str | None = None,
+) -> Result:
+    """Extract the main content, then clean it with the text core and the HTML context rules.
+    page_type: what the page is (rules/page_types.json), when the caller knows it better
+    than the page's metadata; the text core gets it too (which context rules run)."""
     config = cleaner.config
-    blocks, meta, drops = extract_blocks(html, fast=config.html_fast, keep_title=config.keep_title)
+    blocks, meta, drops = extract_blocks(
+        html, fast=config.html_fast, keep_title=config.keep_title, page_type=page_type
+    )
     if url:
         meta["url"] = url
     text = "\n".join(b.text for b in blocks)
-    result = cleaner.clean_text(text, url, meta, site=site, features=blocks)
+    kind = meta.get("page_type")
+    result = cleaner.clean_text(text, url, meta, site=site, features=blocks, page_type=kind)
     if not result.text.strip():
         result.text = ""
         result.removed.append(Removal("", "no-content", "html.no-article", len(blocks)))

@@ -58,10 +58,11 @@ def _drop(b: Block, reason: str, rule: str) -> None:
     b.verdict, b.rule, b.weak = reason, rule, True
 
 
-def revise(blocks: list[Block], rules: RuleSet, config: Config) -> bool:
+def revise(blocks: list[Block], rules: RuleSet, config: Config, *, links: bool = True) -> bool:
     """Teasers, link zones after markers, link lists and linked lines (see the module doc);
-    True when a verdict was set."""
-    if config.mode == "conservative" or not blocks:
+    True when a verdict was set. `links=False`: none of it (a listing, whose items are
+    linked headlines: typed.py)."""
+    if config.mode == "conservative" or not blocks or not links:
         return False
     before = sum(1 for b in blocks if b.verdict)
     for b in blocks:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import classify, context, dedupe, fix, htmlctx, score, segment
+from . import classify, context, dedupe, fix, htmlctx, score, segment, typed
 from .config import Config
 from .errors import InputError
 from .limits import binary_kind, check_depth, check_size, check_text
@@ -55,12 +55,16 @@ class Cleaner:
         *,
         site: str | None = None,
         encoding: str | None = None,
+        page_type: str | None = None,
     ) -> Result:
         """Clean one document (text or HTML; bytes are decoded first).
 
         site: the document's site for a learned profile; by default the URL's host.
         encoding: the charset declared for bytes outside them (an HTTP Content-Type
         header); tried after a byte-order mark, before the document's own declaration.
+        page_type: what the page is when the caller knows (typed.py): each type gets its own
+        main content; in HTML mode by default the page's own type, else an article. (Text
+        mode takes it too, so that a typed page's text cleaned again stays as it is.)
         """
         kind = kind or self.config.kind
         if not isinstance(source, str | bytes | bytearray):
@@ -80,10 +84,10 @@ class Cleaner:
             from .html import clean_html
 
             check_depth(source)
-            return clean_html(self, source, url, site=site)
+            return clean_html(self, source, url, site=site, page_type=page_type)
         if kind != "text":
             raise InputError(f"kind must be 'auto', 'text' or 'html', not {kind!r}")
-        return self.clean_text(source, url, site=site)
+        return self.clean_text(source, url, site=site, page_type=page_type)
 
     def clean_text(
         self,
@@ -93,11 +97,14 @@ class Cleaner:
         *,
         site: str | None = None,
         features: Sequence[Features] | None = None,
+        page_type: str | None = None,
     ) -> Result:
         """Clean already-extracted text (the text path of the pipeline).
 
         features (HTML mode): one entry per line of `text` with the line's tag, link
         density and heading level; the HTML context rules (htmlctx.py) then run too.
+        page_type: what the page is (typed.py): on a forum the comment rules stand down, on
+        a listing the link and tail rules; None or an unknown type: an article.
 
         When the removals change the language pick so that the cleaned text would get a
         pack its input did not (a short text falls below the stopword count and gets every
@@ -105,11 +112,14 @@ class Cleaner:
         the first did not: the cleaned text is then cleaned again, as text, here, so that
         `clean` stays idempotent. The extra removals are reported at their input lines.
         """
-        result, source, langs, kept = self._pass(text, url, metadata, site, features)
+        knobs = typed.knobs(page_type)
+        result, source, langs, kept = self._pass(text, url, metadata, site, features, knobs)
         for _ in range(EXTRA_ROUNDS):
             if not self._pick_grows(source, result.text, langs):
                 break
-            again, source, langs, kept_again = self._pass(result.text, url, result.metadata, site, None)
+            again, source, langs, kept_again = self._pass(
+                result.text, url, result.metadata, site, None, knobs
+            )
             moved = [
                 Removal(r.text, r.reason, r.rule, kept[r.line] if 0 <= r.line < len(kept) else r.line)
                 for r in again.removed
@@ -126,6 +136,7 @@ class Cleaner:
         metadata: dict[str, Any] | None,
         site: str | None,
         features: Sequence[Features] | None,
+        knobs: typed.Knobs,
     ) -> tuple[Result, str, frozenset[str], list[int]]:
         """One run of the text pipeline: the result, the repaired text it cut into lines, the
         packs it ran and, for each kept line, its line in that text."""
@@ -141,28 +152,31 @@ class Cleaner:
             for b in blocks:
                 f = features[b.index]
                 b.tag, b.link_density, b.heading = f.tag, f.link_density, f.heading
+                if b.tag in knobs.keep_tags:
+                    b.keep = True  # code and table rows on documentation: the scorer learnt from articles
         classify.classify(blocks, text, self.rules, self.config, langs)
         # (in HTML mode too: its output, cleaned again as text, must come back unchanged)
-        scorer = self.scorer
+        scorer = self.scorer if knobs.scorer else None
         statics: dict[int, float] = {}  # the scorer's sums of each line's own features
-        context.revise(blocks, self.rules, self.config)
-        if features is not None and htmlctx.revise(blocks, self.rules, self.config):
+        comments = knobs.comment_rules
+        context.revise(blocks, self.rules, self.config, comments=comments)
+        if features is not None and htmlctx.revise(blocks, self.rules, self.config, links=knobs.link_rules):
             # lines the HTML rules took can make a new first line (a kicker) or close a zone:
             # the context pass looks again, as a second run on the text would
-            context.revise(blocks, self.rules, self.config)
-        if self.config.dedupe:
+            context.revise(blocks, self.rules, self.config, comments=comments)
+        if self.config.dedupe and knobs.dedupe:
             dedupe.dedupe(blocks, self.config)
         if self.profile is not None:
             self.profile.apply(blocks, site or url)
         if scorer is None:
-            context.trim_tail(blocks, self.rules, self.config)
+            context.trim_tail(blocks, self.rules, self.config, tail=knobs.tail)
         else:
             # the tail rule's removals make a new context for the model, and the model's can
             # make a new last paragraph: alternate until neither takes a line, so that a second
             # run starts from the scores this one ends with (idempotence)
             for _ in range(TAIL_ROUNDS):
                 scored = score.refresh(blocks, scorer, statics)  # the tail rule's bound
-                took = context.trim_tail(blocks, self.rules, self.config)
+                took = context.trim_tail(blocks, self.rules, self.config, tail=knobs.tail)
                 if not score.remove(blocks, scorer, statics, None if took else scored) and not took:
                     break
         meta: dict[str, Any] = dict(metadata or {})

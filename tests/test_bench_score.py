@@ -1,5 +1,7 @@
 """The benchmark's removal audit: what a removal took that the gold wants; gold repair."""
 
+import pytest
+
 from bench.data import repair_gold
 from bench.score import removal_cost
 
@@ -48,3 +50,19 @@ def test_a_sound_gold_is_left_as_it_is() -> None:
         "!@# in a line, no separator",
     ):
         assert repair_gold(gold) == (gold, [])
+
+
+def test_word_f1_is_wcxbs_bag_of_lowercased_words() -> None:
+    from bench.score import word_f1
+
+    assert word_f1("The cat, the CAT.", "the cat the cat") == 1.0
+    assert word_f1("one two", "one two three four") == pytest.approx(2 / 3)
+    assert word_f1("a a a b", "a") == pytest.approx(0.4)  # a bag: one "a" of three
+    assert word_f1("", "") == 1.0 and word_f1("", "something") == 0.0 and word_f1("gold", "") == 0.0
+
+
+def test_snippet_shares_are_pooled_over_pages() -> None:
+    from bench.score import snippet_shares
+
+    pages = [{"with": ["kept  line", "lost"], "without": ["Menu"]}, {"with": ["x"], "without": ["Ad", "Foo"]}]
+    assert snippet_shares(pages, ["kept line Menu", "x Ad"]) == (2 / 3, 1 / 3)
