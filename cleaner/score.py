@@ -26,7 +26,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .features import Context, context_keys, main_region, names, static
+from .features import Context, Shape, context_keys, main_region, names, shape, shape_names, static
 from .model import Block
 from .segment import TERMINAL_CHARS
 
@@ -57,6 +57,19 @@ class LineScorer:
     # the summed weights of each context seen (features.context_keys): a page has a few dozen
     _context: dict[Context, float] = field(default_factory=dict, compare=False, repr=False)
     _lines: dict[tuple[str, bool], float] = field(default_factory=dict, compare=False, repr=False)
+    # the summed weights of each line shape seen (features.shape), and the word features'
+    # weights by word (w0=, w=, wl=): a line's sum without making its feature names
+    _shapes: dict[Shape, float] = field(default_factory=dict, compare=False, repr=False)
+    _words: tuple[dict[str, float], ...] = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        tables: tuple[dict[str, float], ...] = ({}, {}, {})
+        for name, w in self.weights.items():
+            kind, _, word = name.partition("=")
+            k = ("w0", "w", "wl").index(kind) if kind in ("w0", "w", "wl") else -1
+            if k >= 0:
+                tables[k][word] = w
+        object.__setattr__(self, "_words", tables)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LineScorer:
@@ -84,8 +97,23 @@ class LineScorer:
             got = self._lines.get(key)
             if got is not None:
                 return got
-        get = self.weights.get
-        total = self.bias + sum([get(f, 0.0) for f in static(b)])
+        # the same sum, in the same order, as over static(b)'s names (a float sum's value
+        # depends on its order): the shape's part is remembered, the words' added to it
+        kind, words, whole = shape(b)
+        part = self._shapes.get(kind)
+        if part is None:
+            if len(self._shapes) >= MEMO_LINES:
+                self._shapes.clear()
+            get = self.weights.get
+            part = self._shapes[kind] = sum([get(f, 0.0) for f in shape_names(kind)])
+        if words:
+            first, each, last = self._words
+            get = each.get
+            parts = [part, first.get(words[0], 0.0), *[get(w, 0.0) for w in words]]
+            if whole:
+                parts.append(last.get(words[-1], 0.0))
+            part = sum(parts)
+        total = self.bias + part
         if key is not None:
             if len(self._lines) >= MEMO_LINES:
                 self._lines.clear()  # bounded: a long run's memory does not grow with it

@@ -146,3 +146,42 @@ def test_zones_leave_prose_alone() -> None:
 def test_a_second_run_changes_nothing(path: Path) -> None:
     once = cleaner.clean(path.read_text(encoding="utf-8"), kind="text").text
     assert cleaner.clean(once, kind="text").text == once
+
+
+def _fixture_lines() -> list[str]:
+    lines = [line.strip() for p in SEEDS for line in p.read_text(encoding="utf-8").split("\n")]
+    return [*filter(None, lines), *ODD_LINES]
+
+
+# Lines whose first words are read past the short prefix, or in scripts the ASCII reading
+# does not cover.
+ODD_LINES = [
+    "ΣΟΦΟΣ ΚΑΙ ΑΛΛΑ ΠΟΛΛΑ ΛΟΓΙΑ ΕΔΩ ΚΑΙ ΕΚΕΙ ΑΛΛΑ ΚΑΙ ΑΛΛΑ ΠΟΛΛΑ ΛΟΓΙΑ ΕΔΩ ΚΑΙ ΕΚΕΙ ΟΧΙ ΝΑΙ",
+    "İstanbul'da Çarşı ve Ödemiş'te hava güzel, yarın yağmur bekleniyor diyor meteoroloji",
+    "Supercalifragilisticexpialidocious-and-more-hyphenated-words-here then a few short ones",
+    "Don't you'll it’s ok · a / b » Read more at www.example.com on 12.05.2024 at 10:30 @handle",
+    "12345 67890 12345 67890 12345 67890 12345 67890 12345 67890 12345 67890 12345 words after",
+]
+
+
+def test_a_lines_sum_is_the_sum_of_its_named_features_in_order() -> None:
+    """static_sum adds a remembered shape part and per-word tables; a float sum depends on
+    its order, so it must equal the plain sum over static()'s names exactly."""
+    raw = json.loads(resources.files("cleaner.models").joinpath(score.MODEL).read_text(encoding="utf-8"))
+    s = score.LineScorer.from_dict(raw)  # its own memos, fresh
+    get = s.weights.get
+    for k, line in enumerate(_fixture_lines()):
+        for byline in (False, True):
+            b = Block(k, line, body=len(line) > 60 and line[-1] == ".", byline=byline)
+            if b.body and len(line) >= score.PROSE_CHARS:
+                continue  # not judged (PROSE_SUM)
+            expected = s.bias + sum([get(f, 0.0) for f in features.static(b)])
+            assert s.static_sum(b) == expected, line
+            assert s.static_sum(b) == expected, line  # and remembered as such
+
+
+def test_the_word_features_are_the_first_words_of_the_lines_head() -> None:
+    for line in _fixture_lines():
+        words = features._WORD.findall(line[:120].lower())[: features.WORDS]
+        named = [f[2:] for f in features.static(Block(0, line)) if f.startswith("w=")]
+        assert named == words, line
