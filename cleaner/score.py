@@ -145,11 +145,14 @@ class LineScorer:
         """The likeliest removal reason for a line the model removes."""
         if not self.classes:
             return "navigation"
-        totals = list(self.reason_bias)
-        for f in feats:
-            ws = self.reason_weights.get(f)
-            if ws:
-                totals = [t + w for t, w in zip(totals, ws, strict=True)]
+        get = self.reason_weights.get
+        rows = [ws for f in feats if (ws := get(f))]
+        # each class's total summed in feature order, as a running total would be
+        totals = (
+            [sum([b, *col]) for b, col in zip(self.reason_bias, zip(*rows, strict=True), strict=True)]
+            if rows
+            else list(self.reason_bias)
+        )
         return self.classes[max(range(len(totals)), key=totals.__getitem__)]
 
     def evidence(self, feats: list[str]) -> tuple[str, ...]:
@@ -198,18 +201,20 @@ def refresh(blocks: list[Block], scorer: LineScorer, statics: dict[int, float]) 
 
 def remove(
     blocks: list[Block], scorer: LineScorer, statics: dict[int, float], scored: Scored | None = None
-) -> bool:
-    """Remove the kept lines the model scores as clutter, re-scoring until nothing changes;
-    True when it removed any. The kept lines are left scored among themselves, so the tail
-    rule after it, and a second run on the output, see the scores this run ends with.
-    `scored`: what `refresh` returned, when no line was removed since."""
+) -> tuple[bool, Scored | None]:
+    """Remove the kept lines the model scores as clutter, re-scoring until nothing changes.
+    The kept lines are left scored among themselves, so the tail rule after it, and a
+    second run on the output, see the scores this run ends with.
+    `scored`: what `refresh` returned, when no line was removed since.
+    Returns whether it removed any, and what `refresh` would return now (None when
+    unknown): the caller need not score the same lines again."""
     kept = [b for b in blocks if not b.verdict]
     if len(kept) < MIN_LINES:
-        return False  # a text this short is the article or nothing: the rules decide
+        return False, scored  # a text this short is the article or nothing: the rules decide
     took = False
     for _ in range(ROUNDS):
-        keys, region = scored if scored is not None else refresh(blocks, scorer, statics)
-        scored = None
+        scored = scored if scored is not None else refresh(blocks, scorer, statics)
+        keys, region = scored
         gone = []
         strict, exempt = _judged(kept, region)
         for k, b in enumerate(kept):
@@ -222,11 +227,12 @@ def remove(
                 b.evidence = scorer.evidence(feats)
                 gone.append(b)
         if not gone:
-            return took
+            return took, scored
         if len(gone) == len(kept):  # never the whole text: a page the model cannot read
             for b in gone:
                 b.verdict, b.rule, b.weak, b.evidence = "", "", False, ()
-            return took
+            return took, scored
         took = True
+        scored = None
         kept = [b for b in kept if not b.verdict]
-    return took
+    return took, None
