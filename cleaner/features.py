@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import compress, repeat
 
 from .model import Block
 
@@ -85,7 +86,7 @@ def shape(b: Block) -> tuple[Shape, list[str], bool]:
     fk = 1 if first.isupper() else 2 if first.islower() else 3 if first.isdigit() else 4 * (first in _BULLETS)
     title, lower = False, 0  # lower: 0 absent, else 1 + the feature's value
     if len(words) >= 2:
-        initials = "".join([w[0] for w in words])
+        initials = [w[0] for w in words]
         title = sum(map(str.isupper, initials)) * 10 >= len(words) * 7
         lower = 1 + sum(map(str.islower, initials)) * 4 // (len(words) + 1)  # running text: lower-case
     digits = len(_DIGIT.findall(head))
@@ -192,35 +193,36 @@ def context_keys(blocks: Sequence[Block], region: tuple[int, int] | None = None)
     n = len(blocks)
     if not n:
         return []
+    # Each column is made by C-level list operations, not a Python step per line: the
+    # scorer makes these a few times per document.
     body = [b.body for b in blocks]
-    bodies = [k for k in range(n) if body[k]]
-    first = bodies[0] if bodies else n
-    last = bodies[-1] if bodies else -1
+    bodies = list(compress(range(n), body))
     share = len(bodies) * 4 // n  # 0..4: how much of the page is running text
+    if bodies:  # head above the first body paragraph, tail below the last
+        first, last = bodies[0], bodies[-1]
+        zones = [*repeat(0, first), *repeat(1, last - first + 1), *repeat(2, n - 1 - last)]
+    else:
+        zones = [0] * n
     run = [0] * n  # runs of consecutive non-body lines: 1 + the bucket of their length
-    k = 0
-    while k < n:
-        if body[k]:
-            k += 1
-            continue
-        j = k
-        while j < n and not body[j]:
-            j += 1
-        length = bisect_left(_RUN_EDGES, j - k) + 1
-        run[k:j] = [length] * (j - k)
-        k = j
+    start = 0
+    for k in [*bodies, n]:  # the gaps between body lines are the runs
+        if k > start:
+            run[start:k] = [bisect_left(_RUN_EDGES, k - start) + 1] * (k - start)
+        start = k + 1
     lo, hi = region if region is not None else main_region(blocks)
-    out: list[Context] = []
-    for k, b in enumerate(blocks):
-        zone = 0 if k < first else 2 if k > last else 1
-        away = lo - k if k < lo else k - hi if k > hi else 0
-        prev = 0 if k == 0 else 1 if body[k - 1] else 2
-        nxt = 0 if k == n - 1 else 1 if body[k + 1] else 2
-        out.append(
-            (zone, share, bisect_left(_LEN_EDGES, len(b.text)), int(body[k]), run[k],
-             bisect_left(_AWAY_EDGES, away), prev, nxt)
-        )  # fmt: skip
-    return out
+    # distance from the main region: lo - k above it, k - hi below (every line k + 1 without one)
+    away = [*range(lo, 0, -1), *repeat(0, max(0, hi - lo + 1)), *range(max(1, lo - hi), n - hi)]
+    sides = [*map(_SIDE.__getitem__, body)]  # a neighbour: 1 body, 2 short
+    return list(
+        zip(
+            zones, repeat(share), map(bisect_left, repeat(_LEN_EDGES), [len(b.text) for b in blocks]),
+            map(int, body), run, map(bisect_left, repeat(_AWAY_EDGES), away), [0, *sides[:-1]],
+            [*sides[1:], 0], strict=False,
+        )
+    )  # fmt: skip
+
+
+_SIDE = (2, 1)  # indexed by `body`
 
 
 def names(key: Context) -> list[str]:

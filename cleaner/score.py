@@ -24,6 +24,8 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import repeat
+from operator import add
 from typing import Any
 
 from .features import Context, Shape, context_keys, main_region, names, shape, shape_names, static
@@ -126,19 +128,25 @@ class LineScorer:
     def rescore(self, kept: list[Block], statics: dict[int, float]) -> Scored:
         """Set `score` on every kept block, from its static sum and its context among `kept`;
         return the contexts and the main region, which `remove` judges by."""
-        get = self.weights.get
         memo = self._context
-        prose = self.prose
-        exp = math.exp
         region = main_region(kept)
         keys = context_keys(kept, region)
-        for b, key in zip(kept, keys, strict=True):
-            c = memo.get(key)
-            if c is None:
-                c = memo[key] = sum([get(f, 0.0) for f in names(key)])
-            z = statics[b.index] + c
-            b.score = p = 1.0 / (1.0 + exp(-z)) if -30.0 < z < 30.0 else self.probability(z)
-            b.prose = p >= prose
+        sums = list(map(memo.get, keys))
+        if None in sums:
+            get = self.weights.get
+            for k, c in enumerate(sums):
+                if c is None:
+                    key = keys[k]
+                    sums[k] = memo[key] = sum([get(f, 0.0) for f in names(key)])
+        zs = list(map(add, map(statics.__getitem__, [b.index for b in kept]), sums))
+        if zs and min(zs) > -30.0 and max(zs) < 30.0:
+            exp = math.exp
+            ps = [1.0 / (1.0 + exp(-z)) for z in zs]
+        else:
+            ps = list(map(self.probability, zs))
+        # (map and setattr: the attributes are set in C, not by a Python step per line)
+        list(map(setattr, kept, repeat("score"), ps))
+        list(map(setattr, kept, repeat("prose"), map(self.prose.__le__, ps)))
         return keys, region
 
     def reason(self, feats: list[str]) -> str:
