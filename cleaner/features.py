@@ -39,6 +39,12 @@ _SEP = re.compile(r"[|»›•►«]| / | · ")  # (shape tests the same as _SEP
 _SEP_CHARS = re.compile(r"[|»›•►«]")
 # _WORD on ASCII text: a letter class sre tests by a bitmap, not by Unicode category
 _ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_LETTERS = bytes(c if 97 <= c <= 122 else 32 for c in range(256))  # a-z kept, the rest spaces
+# Letters to "A" or "a", str.split's ASCII whitespace to a space, the rest to ".".
+_CASE_MARKS = bytes(
+    65 if 65 <= c <= 90 else 97 if 97 <= c <= 122 else 32 if chr(c).isspace() else 46 for c in range(256)
+)
+_DIGITS = b"0123456789"
 _SENTENCES = re.compile(r"[.!?] [A-ZÀ-Ý]")
 _QUOTES = "\"'”’»“„«"
 _BULLETS = "-–—•*·►▸"
@@ -85,11 +91,17 @@ def shape(b: Block) -> tuple[Shape, list[str], bool]:
     first = t[0]
     fk = 1 if first.isupper() else 2 if first.islower() else 3 if first.isdigit() else 4 * (first in _BULLETS)
     title, lower = False, 0  # lower: 0 absent, else 1 + the feature's value
+    ascii = head.isascii()  # (most lines: bytes.translate does what regexes and loops would)
     if len(words) >= 2:
-        initials = [w[0] for w in words]
-        title = sum(map(str.isupper, initials)) * 10 >= len(words) * 7
-        lower = 1 + sum(map(str.islower, initials)) * 4 // (len(words) + 1)  # running text: lower-case
-    digits = len(_DIGIT.findall(head))
+        if ascii:  # capital and small letters after a space (or at the start) are initials
+            marks = b" " + head.encode().translate(_CASE_MARKS)
+            caps, lows = marks.count(b" A"), marks.count(b" a")
+        else:
+            initials = [w[0] for w in words]
+            caps, lows = sum(map(str.isupper, initials)), sum(map(str.islower, initials))
+        title = caps * 10 >= len(words) * 7
+        lower = 1 + lows * 4 // (len(words) + 1)  # running text: lower-case
+    digits = len(head) - len(head.encode().translate(None, _DIGITS)) if ascii else len(_DIGIT.findall(head))
     year = clock = False
     if digits:
         year = _YEAR.search(head) is not None
@@ -103,14 +115,21 @@ def shape(b: Block) -> tuple[Shape, list[str], bool]:
         _SENTENCES.search(head) is not None, head.count(",") >= 2, b.byline,
     )  # fmt: skip
     # The first WORDS words; a short prefix of the line holds them when it holds one more.
-    prefix = t[:SHORT_HEAD]
-    find = _ASCII_WORD.findall if prefix.isascii() else _WORD.findall
-    lowered = find(prefix.lower())
+    lowered = _words(t[:SHORT_HEAD])
     if len(lowered) <= WORDS and n > SHORT_HEAD:
-        prefix = t[:120]
-        find = _ASCII_WORD.findall if prefix.isascii() else _WORD.findall
-        lowered = find(prefix.lower())
+        lowered = _words(t[:120])
     return key, lowered[:WORDS], nw <= WORDS
+
+
+def _words(prefix: str) -> list[str]:
+    """`_WORD`'s words of the lower-cased prefix. On ASCII text they are its runs of
+    letters, joined by an apostrophe: without one, a split of the letters does."""
+    low = prefix.lower()
+    if not low.isascii():
+        return _WORD.findall(low)
+    if "'" in low:
+        return _ASCII_WORD.findall(low)
+    return low.encode().translate(_LETTERS).decode().split()
 
 
 def shape_names(key: Shape) -> list[str]:

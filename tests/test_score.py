@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -161,6 +162,10 @@ ODD_LINES = [
     "Supercalifragilisticexpialidocious-and-more-hyphenated-words-here then a few short ones",
     "Don't you'll it’s ok · a / b » Read more at www.example.com on 12.05.2024 at 10:30 @handle",
     "12345 67890 12345 67890 12345 67890 12345 67890 12345 67890 12345 67890 12345 words after",
+    "Rock'n'roll isn't dead, 'tis true: the dogs' bones Are Here Again And Again And Again",
+    "a\x1cb\x1cc\x0bd\x0be\x1ff\x1fg\x0ch\ti j",
+    "A\x1cB\x1cC\x0bD\x0bE\x1fF\x1fG\x0cH\tI J",
+    "٣ Arabic-Indic digits ٤٥ beside 12 ASCII ones",
 ]
 
 
@@ -185,3 +190,18 @@ def test_the_word_features_are_the_first_words_of_the_lines_head() -> None:
         words = features._WORD.findall(line[:120].lower())[: features.WORDS]
         named = [f[2:] for f in features.static(Block(0, line)) if f.startswith("w=")]
         assert named == words, line
+
+
+def test_a_lines_shape_follows_the_plain_definitions() -> None:
+    """shape() reads initials and digits of ASCII lines with bytes.translate: the same
+    numbers as the plain definitions."""
+    for line in _fixture_lines():
+        head = line[: features.HEAD]
+        words = head.split()
+        key = features.shape(Block(0, line))[0]
+        caps = sum(w[0].isupper() for w in words)
+        lower = 1 + sum(w[0].islower() for w in words) * 4 // (len(words) + 1) if len(words) >= 2 else 0
+        digits = len(re.findall(r"\d", head))
+        assert key[5] == (len(words) >= 2 and caps * 10 >= len(words) * 7), line
+        assert key[6] == lower, line
+        assert key[8] == (0 if not digits else 2 if digits * 5 > len(head) else 1), line
