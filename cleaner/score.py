@@ -110,8 +110,7 @@ class LineScorer:
             part = self._shapes[kind] = sum([get(f, 0.0) for f in shape_names(kind)])
         if words:
             first, each, last = self._words
-            get = each.get
-            parts = [part, first.get(words[0], 0.0), *[get(w, 0.0) for w in words]]
+            parts = [part, first.get(words[0], 0.0), *map(each.get, words, repeat(0.0))]
             if whole:
                 parts.append(last.get(words[-1], 0.0))
             part = sum(parts)
