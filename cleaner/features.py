@@ -86,22 +86,25 @@ def shape(b: Block) -> tuple[Shape, list[str], bool]:
     t = b.text
     n = len(t)
     head = t[:HEAD]
-    words = head.split()
-    nw = len(words) if n <= HEAD else t.count(" ") + 1
     first = t[0]
     fk = 1 if first.isupper() else 2 if first.islower() else 3 if first.isdigit() else 4 * (first in _BULLETS)
+    if head.isascii():  # (most lines) bytes.translate and count do what a split and loops would:
+        data = head.encode()  # letters become "A"/"a", whitespace " ", the rest "."; a word
+        marks = b" " + data.translate(_CASE_MARKS)  # starts where a space meets another mark
+        caps, lows = marks.count(b" A"), marks.count(b" a")
+        nwh = caps + lows + marks.count(b" .")  # str.split's words of the head
+        digits = len(data) - len(data.translate(None, _DIGITS))
+    else:
+        words = head.split()
+        nwh = len(words)
+        initials = [w[0] for w in words]
+        caps, lows = sum(map(str.isupper, initials)), sum(map(str.islower, initials))
+        digits = len(_DIGIT.findall(head))
+    nw = nwh if n <= HEAD else t.count(" ") + 1
     title, lower = False, 0  # lower: 0 absent, else 1 + the feature's value
-    ascii = head.isascii()  # (most lines: bytes.translate does what regexes and loops would)
-    if len(words) >= 2:
-        if ascii:  # capital and small letters after a space (or at the start) are initials
-            marks = b" " + head.encode().translate(_CASE_MARKS)
-            caps, lows = marks.count(b" A"), marks.count(b" a")
-        else:
-            initials = [w[0] for w in words]
-            caps, lows = sum(map(str.isupper, initials)), sum(map(str.islower, initials))
-        title = caps * 10 >= len(words) * 7
-        lower = 1 + lows * 4 // (len(words) + 1)  # running text: lower-case
-    digits = len(head) - len(head.encode().translate(None, _DIGITS)) if ascii else len(_DIGIT.findall(head))
+    if nwh >= 2:
+        title = caps * 10 >= nwh * 7
+        lower = 1 + lows * 4 // (nwh + 1)  # running text: lower-case initials
     year = clock = False
     if digits:
         year = _YEAR.search(head) is not None

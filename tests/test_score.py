@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from importlib import resources
@@ -193,7 +194,7 @@ def test_the_word_features_are_the_first_words_of_the_lines_head() -> None:
 
 
 def test_a_lines_shape_follows_the_plain_definitions() -> None:
-    """shape() reads initials and digits of ASCII lines with bytes.translate: the same
+    """shape() reads words, initials and digits of ASCII lines with bytes.translate: the same
     numbers as the plain definitions."""
     for line in _fixture_lines():
         head = line[: features.HEAD]
@@ -205,3 +206,5 @@ def test_a_lines_shape_follows_the_plain_definitions() -> None:
         assert key[5] == (len(words) >= 2 and caps * 10 >= len(words) * 7), line
         assert key[6] == lower, line
         assert key[8] == (0 if not digits else 2 if digits * 5 > len(head) else 1), line
+        nw = len(words) if len(line) <= features.HEAD else line.count(" ") + 1
+        assert key[1] == bisect.bisect_left(features._WORD_EDGES, nw), line
