@@ -35,7 +35,7 @@ _HANDLE = re.compile(r"(?:^|\s)@\w")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d\d\b")
 _URL = re.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|es|pl|co\.uk)\b")
-_SEP = re.compile(r"[|»›•►«]| / | · ")  # (shape tests the same as _SEP_CHARS and two `in`s)
+_SEP = re.compile(r"[|»›•►«]| / | · ")  # (shape tests the same with `in`s, and _SEP_CHARS)
 _SEP_CHARS = re.compile(r"[|»›•►«]")
 # _WORD on ASCII text: a letter class sre tests by a bitmap, not by Unicode category
 _ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -88,7 +88,8 @@ def shape(b: Block) -> tuple[Shape, list[str], bool]:
     head = t[:HEAD]
     first = t[0]
     fk = 1 if first.isupper() else 2 if first.islower() else 3 if first.isdigit() else 4 * (first in _BULLETS)
-    if head.isascii():  # (most lines) bytes.translate and count do what a split and loops would:
+    ascii = head.isascii()
+    if ascii:  # (most lines) bytes.translate and count do what a split and loops would:
         data = head.encode()  # letters become "A"/"a", whitespace " ", the rest "."; a word
         marks = b" " + data.translate(_CASE_MARKS)  # starts where a space meets another mark
         caps, lows = marks.count(b" A"), marks.count(b" a")
@@ -113,9 +114,10 @@ def shape(b: Block) -> tuple[Shape, list[str], bool]:
         bisect_left(_LEN_EDGES, n), bisect_left(_WORD_EDGES, nw), _end(t), b.body, fk, title, lower,
         n >= 3 and t.isupper(), 0 if not digits else 2 if digits * 5 > len(head) else 1, year, clock,
         "©" in head or "(c)" in head or "(C)" in head, "@" in head and _HANDLE.search(head) is not None,
-        "\t" in head, _URL.search(head) is not None,
-        " / " in head or " · " in head or _SEP_CHARS.search(head) is not None,
-        _SENTENCES.search(head) is not None, head.count(",") >= 2, b.byline,
+        "\t" in head, ("." in head or ":" in head) and _URL.search(head) is not None,
+        " / " in head or ("|" in head if ascii else " · " in head or _SEP_CHARS.search(head) is not None),
+        (". " in head or "! " in head or "? " in head) and _SENTENCES.search(head) is not None,
+        head.count(",") >= 2, b.byline,
     )  # fmt: skip
     # The first WORDS words; a short prefix of the line holds them when it holds one more.
     lowered = _words(t[:SHORT_HEAD])

@@ -167,6 +167,8 @@ ODD_LINES = [
     "a\x1cb\x1cc\x0bd\x0be\x1ff\x1fg\x0ch\ti j",
     "A\x1cB\x1cC\x0bD\x0bE\x1fF\x1fG\x0cH\tI J",
     "٣ Arabic-Indic digits ٤٥ beside 12 ASCII ones",
+    "Home | News | Sport. Weather! Later? no https://x.org/a",
+    "Accueil · Actualités / Sport. Été! Où? À bientôt sur exemple.fr",
 ]
 
 
@@ -194,7 +196,8 @@ def test_the_word_features_are_the_first_words_of_the_lines_head() -> None:
 
 
 def test_a_lines_shape_follows_the_plain_definitions() -> None:
-    """shape() reads words, initials and digits of ASCII lines with bytes.translate: the same
+    """shape() reads words, initials and digits of ASCII lines with bytes.translate, and
+    skips regexes whose literals are absent: the same
     numbers as the plain definitions."""
     for line in _fixture_lines():
         head = line[: features.HEAD]
@@ -208,3 +211,5 @@ def test_a_lines_shape_follows_the_plain_definitions() -> None:
         assert key[8] == (0 if not digits else 2 if digits * 5 > len(head) else 1), line
         nw = len(words) if len(line) <= features.HEAD else line.count(" ") + 1
         assert key[1] == bisect.bisect_left(features._WORD_EDGES, nw), line
+        marks = [features._URL.search(head), features._SEP.search(head), features._SENTENCES.search(head)]
+        assert list(key[14:17]) == [m is not None for m in marks], line
