@@ -174,10 +174,13 @@ class Cleaner:
             # the tail rule's removals make a new context for the model, and the model's can
             # make a new last paragraph: alternate until neither takes a line, so that a second
             # run starts from the scores this one ends with (idempotence)
+            scored = None  # the kept lines' scores among themselves, when known
             for _ in range(TAIL_ROUNDS):
-                scored = score.refresh(blocks, scorer, statics)  # the tail rule's bound
+                if scored is None:
+                    scored = score.refresh(blocks, scorer, statics)  # the tail rule's bound
                 took = context.trim_tail(blocks, self.rules, self.config, tail=knobs.tail)
-                if not score.remove(blocks, scorer, statics, None if took else scored) and not took:
+                removed_any, scored = score.remove(blocks, scorer, statics, None if took else scored)
+                if not removed_any and not took:
                     break
         meta: dict[str, Any] = dict(metadata or {})
         if url:

@@ -24,9 +24,11 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import repeat
+from operator import add
 from typing import Any
 
-from .features import Context, context_keys, main_region, names, static
+from .features import Context, Shape, context_keys, main_region, names, shape, shape_names, static
 from .model import Block
 from .segment import TERMINAL_CHARS
 
@@ -57,6 +59,19 @@ class LineScorer:
     # the summed weights of each context seen (features.context_keys): a page has a few dozen
     _context: dict[Context, float] = field(default_factory=dict, compare=False, repr=False)
     _lines: dict[tuple[str, bool], float] = field(default_factory=dict, compare=False, repr=False)
+    # the summed weights of each line shape seen (features.shape), and the word features'
+    # weights by word (w0=, w=, wl=): a line's sum without making its feature names
+    _shapes: dict[Shape, float] = field(default_factory=dict, compare=False, repr=False)
+    _words: tuple[dict[str, float], ...] = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        tables: tuple[dict[str, float], ...] = ({}, {}, {})
+        for name, w in self.weights.items():
+            kind, _, word = name.partition("=")
+            k = ("w0", "w", "wl").index(kind) if kind in ("w0", "w", "wl") else -1
+            if k >= 0:
+                tables[k][word] = w
+        object.__setattr__(self, "_words", tables)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LineScorer:
@@ -84,8 +99,22 @@ class LineScorer:
             got = self._lines.get(key)
             if got is not None:
                 return got
-        get = self.weights.get
-        total = self.bias + sum([get(f, 0.0) for f in static(b)])
+        # the same sum, in the same order, as over static(b)'s names (a float sum's value
+        # depends on its order): the shape's part is remembered, the words' added to it
+        kind, words, whole = shape(b)
+        part = self._shapes.get(kind)
+        if part is None:
+            if len(self._shapes) >= MEMO_LINES:
+                self._shapes.clear()
+            get = self.weights.get
+            part = self._shapes[kind] = sum([get(f, 0.0) for f in shape_names(kind)])
+        if words:
+            first, each, last = self._words
+            parts = [part, first.get(words[0], 0.0), *map(each.get, words, repeat(0.0))]
+            if whole:
+                parts.append(last.get(words[-1], 0.0))
+            part = sum(parts)
+        total = self.bias + part
         if key is not None:
             if len(self._lines) >= MEMO_LINES:
                 self._lines.clear()  # bounded: a long run's memory does not grow with it
@@ -98,30 +127,39 @@ class LineScorer:
     def rescore(self, kept: list[Block], statics: dict[int, float]) -> Scored:
         """Set `score` on every kept block, from its static sum and its context among `kept`;
         return the contexts and the main region, which `remove` judges by."""
-        get = self.weights.get
         memo = self._context
-        prose = self.prose
-        exp = math.exp
         region = main_region(kept)
         keys = context_keys(kept, region)
-        for b, key in zip(kept, keys, strict=True):
-            c = memo.get(key)
-            if c is None:
-                c = memo[key] = sum([get(f, 0.0) for f in names(key)])
-            z = statics[b.index] + c
-            b.score = p = 1.0 / (1.0 + exp(-z)) if -30.0 < z < 30.0 else self.probability(z)
-            b.prose = p >= prose
+        sums = list(map(memo.get, keys))
+        if None in sums:
+            get = self.weights.get
+            for k, c in enumerate(sums):
+                if c is None:
+                    key = keys[k]
+                    sums[k] = memo[key] = sum([get(f, 0.0) for f in names(key)])
+        zs = list(map(add, map(statics.__getitem__, [b.index for b in kept]), sums))
+        if zs and min(zs) > -30.0 and max(zs) < 30.0:
+            exp = math.exp
+            ps = [1.0 / (1.0 + exp(-z)) for z in zs]
+        else:
+            ps = list(map(self.probability, zs))
+        # (map and setattr: the attributes are set in C, not by a Python step per line)
+        list(map(setattr, kept, repeat("score"), ps))
+        list(map(setattr, kept, repeat("prose"), map(self.prose.__le__, ps)))
         return keys, region
 
     def reason(self, feats: list[str]) -> str:
         """The likeliest removal reason for a line the model removes."""
         if not self.classes:
             return "navigation"
-        totals = list(self.reason_bias)
-        for f in feats:
-            ws = self.reason_weights.get(f)
-            if ws:
-                totals = [t + w for t, w in zip(totals, ws, strict=True)]
+        get = self.reason_weights.get
+        rows = [ws for f in feats if (ws := get(f))]
+        # each class's total summed in feature order, as a running total would be
+        totals = (
+            [sum([b, *col]) for b, col in zip(self.reason_bias, zip(*rows, strict=True), strict=True)]
+            if rows
+            else list(self.reason_bias)
+        )
         return self.classes[max(range(len(totals)), key=totals.__getitem__)]
 
     def evidence(self, feats: list[str]) -> tuple[str, ...]:
@@ -170,18 +208,20 @@ def refresh(blocks: list[Block], scorer: LineScorer, statics: dict[int, float]) 
 
 def remove(
     blocks: list[Block], scorer: LineScorer, statics: dict[int, float], scored: Scored | None = None
-) -> bool:
-    """Remove the kept lines the model scores as clutter, re-scoring until nothing changes;
-    True when it removed any. The kept lines are left scored among themselves, so the tail
-    rule after it, and a second run on the output, see the scores this run ends with.
-    `scored`: what `refresh` returned, when no line was removed since."""
+) -> tuple[bool, Scored | None]:
+    """Remove the kept lines the model scores as clutter, re-scoring until nothing changes.
+    The kept lines are left scored among themselves, so the tail rule after it, and a
+    second run on the output, see the scores this run ends with.
+    `scored`: what `refresh` returned, when no line was removed since.
+    Returns whether it removed any, and what `refresh` would return now (None when
+    unknown): the caller need not score the same lines again."""
     kept = [b for b in blocks if not b.verdict]
     if len(kept) < MIN_LINES:
-        return False  # a text this short is the article or nothing: the rules decide
+        return False, scored  # a text this short is the article or nothing: the rules decide
     took = False
     for _ in range(ROUNDS):
-        keys, region = scored if scored is not None else refresh(blocks, scorer, statics)
-        scored = None
+        scored = scored if scored is not None else refresh(blocks, scorer, statics)
+        keys, region = scored
         gone = []
         strict, exempt = _judged(kept, region)
         for k, b in enumerate(kept):
@@ -194,11 +234,12 @@ def remove(
                 b.evidence = scorer.evidence(feats)
                 gone.append(b)
         if not gone:
-            return took
+            return took, scored
         if len(gone) == len(kept):  # never the whole text: a page the model cannot read
             for b in gone:
                 b.verdict, b.rule, b.weak, b.evidence = "", "", False, ()
-            return took
+            return took, scored
         took = True
+        scored = None
         kept = [b for b in kept if not b.verdict]
-    return took
+    return took, None

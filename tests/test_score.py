@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import json
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -146,3 +148,68 @@ def test_zones_leave_prose_alone() -> None:
 def test_a_second_run_changes_nothing(path: Path) -> None:
     once = cleaner.clean(path.read_text(encoding="utf-8"), kind="text").text
     assert cleaner.clean(once, kind="text").text == once
+
+
+def _fixture_lines() -> list[str]:
+    lines = [line.strip() for p in SEEDS for line in p.read_text(encoding="utf-8").split("\n")]
+    return [*filter(None, lines), *ODD_LINES]
+
+
+# Lines whose first words are read past the short prefix, or in scripts the ASCII reading
+# does not cover.
+ODD_LINES = [
+    "ΣΟΦΟΣ ΚΑΙ ΑΛΛΑ ΠΟΛΛΑ ΛΟΓΙΑ ΕΔΩ ΚΑΙ ΕΚΕΙ ΑΛΛΑ ΚΑΙ ΑΛΛΑ ΠΟΛΛΑ ΛΟΓΙΑ ΕΔΩ ΚΑΙ ΕΚΕΙ ΟΧΙ ΝΑΙ",
+    "İstanbul'da Çarşı ve Ödemiş'te hava güzel, yarın yağmur bekleniyor diyor meteoroloji",
+    "Supercalifragilisticexpialidocious-and-more-hyphenated-words-here then a few short ones",
+    "Don't you'll it’s ok · a / b » Read more at www.example.com on 12.05.2024 at 10:30 @handle",
+    "12345 67890 12345 67890 12345 67890 12345 67890 12345 67890 12345 67890 12345 words after",
+    "Rock'n'roll isn't dead, 'tis true: the dogs' bones Are Here Again And Again And Again",
+    "a\x1cb\x1cc\x0bd\x0be\x1ff\x1fg\x0ch\ti j",
+    "A\x1cB\x1cC\x0bD\x0bE\x1fF\x1fG\x0cH\tI J",
+    "٣ Arabic-Indic digits ٤٥ beside 12 ASCII ones",
+    "Home | News | Sport. Weather! Later? no https://x.org/a",
+    "Accueil · Actualités / Sport. Été! Où? À bientôt sur exemple.fr",
+]
+
+
+def test_a_lines_sum_is_the_sum_of_its_named_features_in_order() -> None:
+    """static_sum adds a remembered shape part and per-word tables; a float sum depends on
+    its order, so it must equal the plain sum over static()'s names exactly."""
+    raw = json.loads(resources.files("cleaner.models").joinpath(score.MODEL).read_text(encoding="utf-8"))
+    s = score.LineScorer.from_dict(raw)  # its own memos, fresh
+    get = s.weights.get
+    for k, line in enumerate(_fixture_lines()):
+        for byline in (False, True):
+            b = Block(k, line, body=len(line) > 60 and line[-1] == ".", byline=byline)
+            if b.body and len(line) >= score.PROSE_CHARS:
+                continue  # not judged (PROSE_SUM)
+            expected = s.bias + sum([get(f, 0.0) for f in features.static(b)])
+            assert s.static_sum(b) == expected, line
+            assert s.static_sum(b) == expected, line  # and remembered as such
+
+
+def test_the_word_features_are_the_first_words_of_the_lines_head() -> None:
+    for line in _fixture_lines():
+        words = features._WORD.findall(line[:120].lower())[: features.WORDS]
+        named = [f[2:] for f in features.static(Block(0, line)) if f.startswith("w=")]
+        assert named == words, line
+
+
+def test_a_lines_shape_follows_the_plain_definitions() -> None:
+    """shape() reads words, initials and digits of ASCII lines with bytes.translate, and
+    skips regexes whose literals are absent: the same
+    numbers as the plain definitions."""
+    for line in _fixture_lines():
+        head = line[: features.HEAD]
+        words = head.split()
+        key = features.shape(Block(0, line))[0]
+        caps = sum(w[0].isupper() for w in words)
+        lower = 1 + sum(w[0].islower() for w in words) * 4 // (len(words) + 1) if len(words) >= 2 else 0
+        digits = len(re.findall(r"\d", head))
+        assert key[5] == (len(words) >= 2 and caps * 10 >= len(words) * 7), line
+        assert key[6] == lower, line
+        assert key[8] == (0 if not digits else 2 if digits * 5 > len(head) else 1), line
+        nw = len(words) if len(line) <= features.HEAD else line.count(" ") + 1
+        assert key[1] == bisect.bisect_left(features._WORD_EDGES, nw), line
+        marks = [features._URL.search(head), features._SEP.search(head), features._SENTENCES.search(head)]
+        assert list(key[14:17]) == [m is not None for m in marks], line
