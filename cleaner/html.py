@@ -37,6 +37,7 @@ from .htmlctx import LINKED_LINE
 from .merge import link_densities, merge
 from .meta import read_metadata, title_candidates
 from .model import Removal, Result
+from .pagetype import classify
 from .segment import body_shaped
 
 if TYPE_CHECKING:
@@ -82,13 +83,15 @@ def _chars(blocks: list[HtmlBlock]) -> int:
 
 
 def extract_blocks(
-    html: str, *, fast: bool = False, keep_title: bool = False
+    html: str, *, fast: bool = False, keep_title: bool = False, url: str | None = None
 ) -> tuple[list[HtmlBlock], dict[str, Any], list[dom.Drop]]:
-    """The article's blocks, the page metadata and what the DOM pass dropped; with
-    `keep_title`, the title first (as the page shows it when it is among the first blocks)."""
+    """The article's blocks, the page metadata (with its `page_type`) and what the DOM pass
+    dropped; with `keep_title`, the title first (as the page shows it when it is among the
+    first blocks). url: the page's address, for the page type (else its canonical link)."""
     tree = dom.parse(html)
     ld = dom.strip_never_text(tree)
     meta = read_metadata(tree, ld)
+    meta["page_type"] = classify(tree, meta, url or meta.get("url"), ld)  # before prune: it needs the cards
     titles = title_candidates(tree)
     drops = dom.prune(tree, strip=False)
     markup = "" if fast else (tree.html or "")
@@ -195,9 +198,12 @@ def _titled(key: str, title: str) -> bool:
 def clean_html(cleaner: Cleaner, html: str, url: str | None = None, *, site: str | None = None) -> Result:
     """Extract the article, then clean it with the text core and the HTML context rules."""
     config = cleaner.config
-    blocks, meta, drops = extract_blocks(html, fast=config.html_fast, keep_title=config.keep_title)
+    blocks, meta, drops = extract_blocks(html, fast=config.html_fast, keep_title=config.keep_title, url=url)
     if url:
         meta["url"] = url
+    if config.page_types is not None and meta["page_type"] not in config.page_types:
+        kind = meta["page_type"]  # not wanted: one record out all the same, with why it is empty
+        return Result("", [Removal("", "page-type", f"html.page-type.{kind}", 0)], [], meta)
     text = "\n".join(b.text for b in blocks)
     result = cleaner.clean_text(text, url, meta, site=site, features=blocks)
     if not result.text.strip():
