@@ -43,7 +43,6 @@ _SCHEMA = frozenset(_VOCAB["schema"])
 _URL_WORDS = {k: frozenset(v) for k, v in _VOCAB["url_words"].items()}
 _WORDS = frozenset(w for v in _URL_WORDS.values() for w in v)
 _TITLE_WORDS = _WORDS | frozenset(_VOCAB["title_words"])
-_NAME_WORDS = {k: frozenset(v) for k, v in _VOCAB["name_words"].items()}
 # Declared types that decide by themselves (a rule beside the model): on the training
 # sites every page declaring one was a forum thread.
 _FORUM_TYPES = ("DiscussionForumPosting", "QAPage")
@@ -75,7 +74,6 @@ _PATTERNS = {"price": _PRICE, "ago": _AGO, "dates": _DATES, "post_no": _POST_NO}
 
 # One CSS walk finds every element the counts need; Python then tallies them by tag.
 _QUERY = "article, time, h1, h2, h3, h4, p, pre, code, table, form, input, li, a, img, blockquote, nav, aside"
-_NAME_TOKEN = re.compile(r"[a-z]+")
 
 
 def _log(n: float) -> float:
@@ -181,7 +179,6 @@ def features(
     f["long_p"] = _log(long_p)
     f["prose_share"] = min(long_chars / chars, 1.0)
     f["heading_links"] = _log(heading_links)
-    f["card_links"] = _log(len(body.css("li a img")))  # list items holding a linked picture
     headings = tags["h2"] + tags["h3"] + tags["h4"]
     f["heading_link_share"] = heading_links / headings if headings else 0.0
     f["chars_per_heading"] = _log(chars / (headings + 1))
@@ -191,9 +188,6 @@ def features(
     f["one_h1"] = float(tags["h1"] == 1)
     f["repeat_max"] = _log(max(parents.values(), default=0))
     f["repeat_groups"] = _log(sum(1 for n in parents.values() if n >= 4))
-    names = _name_words(tree)
-    for group in _NAME_WORDS:
-        f[f"name.{group}"] = _log(names[group])
     per_k = 1000.0 / chars
     text = text.lower()
     said = {k: sum(text.count(p) for p in phrases) for k, phrases in _PHRASES.items()}
@@ -221,29 +215,6 @@ def _head_tags(tree: LexborHTMLParser) -> tuple[str, bool]:
         elif prop.endswith(":price:amount") or prop == "product:price":
             priced = True
     return og, priced
-
-
-def _name_words(tree: LexborHTMLParser) -> Counter[str]:
-    """How many elements carry a class word of each `_NAME_WORDS` group (ids are unique per
-    element: reading them costs more than they tell)."""
-    found: Counter[str] = Counter()
-    body = tree.body
-    if body is None:
-        return found
-    classes = Counter(node.attrs.get("class") or "" for node in body.css("[class]"))
-    for name, n in classes.items():  # each distinct class string once
-        for g in _name_groups(str(name)):
-            found[g] += n
-    return found
-
-
-@lru_cache(maxsize=4096)
-def _name_groups(name: str) -> tuple[str, ...]:
-    """The `_NAME_WORDS` groups of one class string (cached: sites repeat a few hundred)."""
-    low = name.lower()
-    words = set(_NAME_TOKEN.findall(low))
-    words.update(low.split())  # whole names too ("add-to-cart", "product-card")
-    return tuple(g for g, vocab in _NAME_WORDS.items() if not words.isdisjoint(vocab))
 
 
 @lru_cache(maxsize=1)
