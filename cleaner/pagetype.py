@@ -66,9 +66,11 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     "read_more": ("read more", "continue reading", "learn more", "view all", "see all", "load more",
                   "show more"),
 }  # fmt: skip
-_PRICE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:€|usd\b|eur\b|gbp\b)")
+# (each led by one character class, so the engine skips ahead to it: a top-level
+# alternation is tried branch by branch at every position, 2-3x slower; same matches)
+_PRICE = re.compile(r"[$€£¥\d](?:(?<=[$€£¥])\s?\d|(?<=\d)\s?(?:€|usd\b|eur\b|gbp\b))")
 _AGO = re.compile(r"\d\s(?:min(?:ute)?s?|hours?|days?|weeks?|months?|years?)\sago\b")
-_DATES = re.compile(r"\d\d?,? (?:19|20)\d\d\b|\d{4}-\d\d-\d\d")
+_DATES = re.compile(r"\d(?:\d?,? (?:19|20)\d\d\b|\d{3}-\d\d-\d\d)")  # "4, 2025", "2025-03-04"
 _POST_NO = re.compile(r"#\d")  # "#12": a thread's post numbers
 _PATTERNS = {"price": _PRICE, "ago": _AGO, "dates": _DATES, "post_no": _POST_NO}
 
