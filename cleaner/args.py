@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from typing import TypeVar
 
-from .config import KINDS, MAX_SIZE, MODES
+from .config import KINDS, MAX_SIZE, MODES, PAGE_TYPES
 from .pool import DEFAULT_TIMEOUT
 
 T = TypeVar("T", int, float)
@@ -39,6 +39,14 @@ def _add_common(p: argparse.ArgumentParser) -> None:
         help="HTML without trafilatura: our own density extractor, ~3x the default mode's pages per second",
     )
     p.add_argument(
+        "--page-types",
+        type=_page_types,
+        default=None,
+        metavar="T[,T...]",
+        help="HTML: keep only pages of these types (" + ",".join(PAGE_TYPES) + "); the others come "
+        "out as records with empty text and a page-type removal; text input always passes",
+    )
+    p.add_argument(
         "--max-size",
         type=_size,
         default=MAX_SIZE,
@@ -52,6 +60,17 @@ def _add_common(p: argparse.ArgumentParser) -> None:
         default="text",
         help="what '-' reads: one document, or JSONL records (default: %(default)s)",
     )
+
+
+def _page_types(value: str) -> frozenset[str]:
+    """'article,listing' -> frozenset({'article', 'listing'}); an unknown type is a usage error."""
+    kinds = frozenset(k.strip().lower() for k in value.split(",") if k.strip())
+    unknown = sorted(kinds - set(PAGE_TYPES))
+    if unknown or not kinds:
+        raise argparse.ArgumentTypeError(
+            f"unknown page type {', '.join(unknown) or '(none)'}; choose from {','.join(PAGE_TYPES)}"
+        )
+    return kinds
 
 
 def _size(value: str) -> int:

@@ -123,6 +123,8 @@ def _report_options(args: argparse.Namespace) -> ReportOptions:
     settings = {"inputs": " ".join(args.inputs), "mode": args.mode, "kind": args.kind}
     if args.html_fast:
         settings["html"] = "fast"
+    if args.page_types:
+        settings["page types"] = ",".join(sorted(args.page_types))
     if getattr(args, "profile", None):
         settings["profile"] = args.profile
     settings.update(sample=str(args.sample), seed=str(args.seed), threshold=str(args.threshold))
@@ -253,7 +255,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     stdout = _utf8(sys.stdout)
 
     try:
-        config = Config(mode=args.mode, html_fast=args.html_fast, max_size=args.max_size)
+        config = Config(
+            mode=args.mode, html_fast=args.html_fast, max_size=args.max_size, page_types=args.page_types
+        )
     except CleanerError as exc:
         parser.error(str(exc))
     profile = None

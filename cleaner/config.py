@@ -13,6 +13,9 @@ MODES = ("conservative", "default")
 #: and gigabytes (a 100 MB page costs ~1 GB of memory in HTML mode).
 MAX_SIZE = 32_000_000
 KINDS = ("auto", "text", "html")
+# The page types HTML mode tells apart (cleaner/pagetype.py; kept here so that checking a
+# config does not load the model).
+PAGE_TYPES = ("article", "forum", "listing", "collection", "product", "documentation", "service", "other")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,11 @@ class Config:
         context zones and removes the lines it scores as clutter (rule `model.<reason>`).
         Conservative mode and HTML mode never run it.
     langs: rule packs to load; "auto" loads them all (cheap: they are compiled once).
+    page_types: HTML mode keeps only pages of these types (pagetype.PAGE_TYPES: article,
+        forum, listing, collection, product, documentation, service, other); a page of
+        another type comes out empty with one `page-type` removal (rule
+        `html.page-type.<type>`), so a batch still writes one record per record read.
+        None keeps every type. Text input has no page type and always passes.
     max_size: the largest document cleaned, in characters (bytes for undecoded input; a
         JSONL line, a file, a WARC payload in a batch run); a larger one is refused with
         an InputError (one error record in a batch), never truncated: half a document
@@ -55,6 +63,7 @@ class Config:
     scorer: bool = True
     langs: tuple[str, ...] | str = "auto"
     max_size: int | None = MAX_SIZE
+    page_types: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -65,6 +74,13 @@ class Config:
             object.__setattr__(self, "langs", (self.langs,))  # "en" means ("en",), not ("e", "n")
         if self.min_dup_chars < 0:
             raise ConfigError("min_dup_chars must be >= 0")
+        if self.page_types is not None:
+            kinds = frozenset([self.page_types] if isinstance(self.page_types, str) else self.page_types)
+            unknown = sorted(kinds - set(PAGE_TYPES))
+            if unknown or not kinds:
+                known = ", ".join(PAGE_TYPES)
+                raise ConfigError(f"page_types must be a non-empty set of {known}; not {', '.join(unknown)}")
+            object.__setattr__(self, "page_types", kinds)
         if self.max_size is not None and self.max_size < 0:
             raise ConfigError("max_size must be >= 0 (0 or None: no limit)")
 

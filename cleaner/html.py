@@ -43,6 +43,7 @@ from .htmlctx import LINKED_LINE
 from .merge import link_densities, merge
 from .meta import read_metadata, title_candidates
 from .model import Removal, Result
+from .pagetype import classify
 from .segment import body_shaped
 
 __all__ = ["clean_html", "extract_blocks"]
@@ -86,18 +87,24 @@ def _chars(blocks: list[HtmlBlock]) -> int:
 
 
 def extract_blocks(
-    html: str, *, fast: bool = False, keep_title: bool = False, page_type: str | None = None
+    html: str,
+    *,
+    fast: bool = False,
+    keep_title: bool = False,
+    page_type: str | None = None,
+    url: str | None = None,
 ) -> tuple[list[HtmlBlock], dict[str, Any], list[dom.Drop]]:
-    """The main content's blocks, the page metadata and what the DOM pass dropped; with
-    `keep_title`, the title first (as the page shows it when it is among the first blocks).
-    page_type: what the page is, when the caller knows (else metadata's, else "article"):
-    its row of typed.py decides what the DOM pass keeps and which extractor runs."""
+    """The main content's blocks, the page metadata (with its `page_type`) and what the DOM
+    pass dropped; with `keep_title`, the title first (as the page shows it when it is among
+    the first blocks). page_type: what the page is, when the caller knows (else the
+    classifier's guess): its row of typed.py decides what the DOM pass keeps and which
+    extractor runs. url: the page's address, for the classifier (else its canonical link)."""
     tree = dom.parse(html)
     ld = dom.strip_never_text(tree)
     meta = read_metadata(tree, ld)
-    if page_type:
-        meta["page_type"] = page_type
-    knobs = typed.knobs(meta.get("page_type"))
+    # before the DOM pass: the classifier needs the cards and threads it prunes
+    meta["page_type"] = page_type or classify(tree, meta, url or meta.get("url"), ld)
+    knobs = typed.knobs(meta["page_type"])
     titles = title_candidates(tree)
     drops = dom.prune(tree, strip=False, keep=knobs.dom_keep)
     whole = (knobs.fast_extractor if fast else knobs.extractor) == "page"
@@ -236,12 +243,15 @@ def clean_html(
     than the page's metadata; the text core gets it too (which context rules run)."""
     config = cleaner.config
     blocks, meta, drops = extract_blocks(
-        html, fast=config.html_fast, keep_title=config.keep_title, page_type=page_type
+        html, fast=config.html_fast, keep_title=config.keep_title, page_type=page_type, url=url
     )
     if url:
         meta["url"] = url
+    kind = meta["page_type"]
+    if config.page_types is not None and kind not in config.page_types:
+        # not wanted: one record out all the same, with why it is empty
+        return Result("", [Removal("", "page-type", f"html.page-type.{kind}", 0)], [], meta)
     text = "\n".join(b.text for b in blocks)
-    kind = meta.get("page_type")
     result = cleaner.clean_text(text, url, meta, site=site, features=blocks, page_type=kind)
     if not result.text.strip():
         result.text = ""

@@ -22,6 +22,7 @@ REASONS: tuple[str, ...] = (
     "site-repeated",
     "whitespace",
     "no-content",
+    "page-type",
 )
 
 

@@ -23,7 +23,7 @@ SEEDS = ROOT / "fixtures" / "seeds"
 REPAIR_FILE = CASES / "repair.json"
 
 # The reasons the text path produces (site-repeated needs a corpus, no-content needs HTML).
-TEXT_REASONS = tuple(r for r in REASONS if r not in ("site-repeated", "no-content"))
+TEXT_REASONS = tuple(r for r in REASONS if r not in ("site-repeated", "no-content", "page-type"))
 
 
 def load(path: Path) -> list[dict[str, Any]]:

@@ -154,3 +154,21 @@ def test_every_document_comes_out_even_one_the_step_cannot_read() -> None:
     assert "AttributeError" in out[2].metadata["cleaner_error"]
     totals = {k: v.total for k, v in step.stats.stats.items()}
     assert (totals["documents"], totals["cleaned"], totals["errors"]) == (3, 1, 2)
+
+
+def test_page_types_keep_one_document_per_document_and_count_the_others() -> None:
+    from datatrove.data import Document
+
+    from tests.test_pagetype import article_page, product_page
+
+    docs = [
+        Document(text=product_page(), id="p", metadata={"url": "https://shop.example/products/kettle"}),
+        Document(text=article_page(), id="a", metadata={"url": "https://www.example.com/2025/03/04/budget"}),
+    ]
+    step = CleanerStep(kind="html", page_types=["article"])
+    out = list(step.run(iter(docs)))
+    assert [d.id for d in out] == ["p", "a"]
+    assert out[0].text == "" and out[0].metadata["page_type"] == "product"
+    assert [r["reason"] for r in out[0].metadata["removed"]] == ["page-type"]
+    assert "committee" in out[1].text and out[1].metadata["page_type"] == "article"
+    assert step.stats["page_type_dropped_product"].total == 1

@@ -305,3 +305,20 @@ def test_the_books_count_every_item_even_one_itemadapter_cannot_take(
 
 
 PIPES = {mode: _pipeline(CLEANER_ON_ERROR=mode) for mode in ("drop", "keep")}
+
+
+def test_page_types_setting_keeps_the_wanted_types_and_counts_the_others() -> None:
+    from tests.test_pagetype import article_page, product_page
+
+    pipe = _pipeline(CLEANER_PAGE_TYPES="article")
+    shop = pipe.process_item({"url": "https://shop.example/products/trail-kettle-1l", "html": product_page()})
+    assert shop["text"] == "" and [r["reason"] for r in shop["removed"]] == ["page-type"]
+    assert shop["metadata"]["page_type"] == "product"
+    story = pipe.process_item({"url": "https://www.example.com/2025/03/04/budget", "html": article_page()})
+    assert "committee" in story["text"]
+    assert pipe.stats.get_value("cleaner/page_type_dropped/product") == 1
+    dropping = _pipeline(CLEANER_PAGE_TYPES=["article"], CLEANER_DROP_EMPTY=True)
+    with pytest.raises(DropItem, match="a page of type product"):
+        dropping.process_item({"url": "https://shop.example/products/kettle", "html": product_page()})
+    with pytest.raises(ConfigError, match="blog"):
+        PipelineSettings({"CLEANER_PAGE_TYPES": "article,blog"})

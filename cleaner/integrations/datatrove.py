@@ -24,6 +24,7 @@ raises an ImportError that names the extra (datatrove's own dependency check).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..config import Config
@@ -60,6 +61,10 @@ class CleanerStep(PipelineStep):
     seconds one document may take (None: no limit); past it the document is passed on
     unchanged with `cleaner_error` set, as `cleaner clean --timeout` makes an error record
     (a SIGPROF timer: only in a task's main thread, as datatrove's local workers run).
+    page_types: keep only HTML pages of these types (`Config.page_types`); a page of
+    another type goes on with an empty text and a `page-type` removal, counted in the
+    stat `page_type_dropped_<type>` (one document out per document in, as always; a
+    later filter step can drop the empty ones). Text has no page type and always passes.
     """
 
     name = "🧹 cleaner"
@@ -72,10 +77,13 @@ class CleanerStep(PipelineStep):
         kind: str = "text",
         keep_removed: bool = True,
         timeout: float | None = DEFAULT_TIMEOUT,
+        page_types: Iterable[str] | None = None,
     ) -> None:
         super().__init__()
         self.timeout = timeout
         self.config = config or Config()
+        if page_types is not None:
+            self.config = self.config.with_(page_types=frozenset(page_types))
         self.profile_path = profile
         self.kind = kind
         self.keep_removed = keep_removed
@@ -135,6 +143,8 @@ class CleanerStep(PipelineStep):
         for reason, chars in result.removed_chars().items():
             self.stat_update(f"removed_chars_{reason}", value=chars)
         self.stat_update("repairs", value=sum(r.count for r in result.repairs))
+        if any(r.reason == "page-type" for r in result.removed):
+            self.stat_update(f"page_type_dropped_{result.metadata.get('page_type')}")
         doc.text = result.text
         meta.update(update)
         meta.update(extra)

@@ -24,6 +24,10 @@ Settings (all optional; the defaults in brackets):
   dataclass that does not declare one is warned about once, and goes on without it.
 - `CLEANER_KEEP_HTML` [True]: False empties the markup field once it is cleaned (a feed
   of clean text is a tenth of the size).
+- `CLEANER_PAGE_TYPES` [None]: keep only pages of these types (a list, or "article,listing";
+  see `Config.page_types`); a page of another type goes on with an empty text and a
+  `page-type` removal (or is dropped, with CLEANER_DROP_EMPTY), counted in
+  `cleaner/page_type_dropped/<type>`. Items of text have no page type and always pass.
 - `CLEANER_DROP_EMPTY` [False]: True drops items in which no article was found
   (`DropItem`, logged at INFO); by default they go on with an empty text and a
   `no-content` removal saying why.
@@ -83,6 +87,10 @@ class PipelineSettings:
         if not isinstance(raw_config, Mapping):
             raise ConfigError(f"CLEANER_CONFIG must be a dict of cleaner.Config options, not {raw_config!r}")
         self.config = Config().with_(**dict(raw_config))
+        kinds = get("CLEANER_PAGE_TYPES") or None
+        if kinds is not None:
+            listed = kinds.split(",") if isinstance(kinds, str) else kinds
+            self.config = self.config.with_(page_types=frozenset(str(k).strip() for k in listed))
         self.html_field = str(get("CLEANER_HTML_FIELD", "html") or "")
         self.text_field = str(get("CLEANER_TEXT_FIELD", "text") or "")
         if not self.text_field:
@@ -188,8 +196,12 @@ class CleanerPipeline:
             return self._failed(adapter, url, f"{type(exc).__name__}: {exc}")
         if not result.text:
             self._count("cleaner/empty")
+            unwanted = next((r.rule for r in result.removed if r.reason == "page-type"), "")
+            if unwanted:
+                self._count(f"cleaner/page_type_dropped/{result.metadata.get('page_type')}")
             if self.settings.drop_empty:
-                raise _drop(f"cleaner: {url or 'item'}: no article text", "INFO")
+                why = f"a page of type {result.metadata.get('page_type')}" if unwanted else "no article text"
+                raise _drop(f"cleaner: {url or 'item'}: {why}", "INFO")
         try:
             adapter[self.settings.text_field] = result.text
         except KeyError:
