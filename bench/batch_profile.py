@@ -23,8 +23,8 @@ from data import pages, text_inputs
 from score import ngrams, snippets
 
 from cleaner import Cleaner
-from cleaner.fix import repair
-from cleaner.profile import Learner, site_key
+from cleaner.repairs.fix import repair
+from cleaner.text.profile import Learner, site_key
 
 _CANON = (
     re.compile(r"""<link[^>]+rel=["']?canonical["']?[^>]*href=["']([^"']+)""", re.I),

@@ -92,7 +92,7 @@ def _subsequence(needle: list[str], haystack: list[str]) -> bool:
 
 def make_target(target: str, rec: Recorder) -> Callable[[bytes], None]:
     import cleaner
-    from cleaner.batch import Job, clean_units
+    from cleaner.batch.engine import Job, clean_units
     from cleaner.errors import CleanerError
 
     default = cleaner.Cleaner(cleaner.Config(kind="text"))
@@ -163,8 +163,8 @@ def make_target(target: str, rec: Recorder) -> Callable[[bytes], None]:
 
 def _direct(line: bytes, out: str, state: Any) -> None:
     """The body of clean_units without its catch-all, so a crash raises with its traceback."""
-    from cleaner.batch import _render
-    from cleaner.io import ReadError, unit_record
+    from cleaner.batch.engine import _render
+    from cleaner.batch.sources import ReadError, unit_record
 
     cl, job = state
     item = unit_record(("line", "fuzz:1", 1, line), job.fields, job.prefer)
@@ -178,8 +178,8 @@ def child(target: str, libfuzzer_args: list[str]) -> None:
 
     with atheris.instrument_imports(include=["cleaner"]):
         import cleaner  # noqa: F401
-        import cleaner.batch  # noqa: F401
-        import cleaner.html  # noqa: F401
+        import cleaner.batch.engine  # noqa: F401
+        import cleaner.html.page  # noqa: F401
     rec = Recorder(target)
     rec.flush(force=True)
     atheris.Setup([sys.argv[0], *libfuzzer_args], make_target(target, rec))

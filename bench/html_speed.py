@@ -45,7 +45,7 @@ def cold_start(name: str) -> None:
     fresh process would: each of its pages is a new site. (Left alone, the second pass
     meets a cache that the first one filled and keeps evicting: slower than either.)"""
     if name.startswith("cleaner"):
-        from cleaner import dom
+        from cleaner.html import dom
 
         dom.name_verdict.cache_clear()
 
@@ -94,7 +94,9 @@ def measure(systems: dict[str, Sequence[str]], repeats: int) -> dict[str, tuple[
 def stages(docs: Sequence[str]) -> None:
     """CPU ms a page for each stage of fast mode, in pipeline order (each stage's input is
     prepared by the stages before it, outside its timer)."""
-    from cleaner import Cleaner, density, dom, html, limits, meta
+    from cleaner import Cleaner, limits
+    from cleaner.html import density, dom, meta
+    from cleaner.html import page as html
 
     cleaner = Cleaner(html_fast=True)
     spent: dict[str, float] = {}

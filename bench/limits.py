@@ -187,7 +187,7 @@ def _outcome(out: Path, err: Path) -> str:
     written = 0
     if out.is_file():
         if out.name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst")):
-            from cleaner.io import Source, read_source
+            from cleaner.batch.sources import Source, read_source
 
             written = sum(1 for _ in read_source(Source(out, Path(out.name), "jsonl")))
         else:

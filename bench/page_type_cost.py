@@ -27,7 +27,7 @@ def make_system(name: str) -> Callable[[str], str]:
     if name not in UNTYPED:
         return _make(name)
     import cleaner
-    from cleaner import html
+    from cleaner.html import page as html
 
     c = cleaner.Cleaner(html_fast=name == "cleaner-fast-untyped")
 

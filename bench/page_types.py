@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.page_types [--split val|train|all] [--limit N]
 
 Prints accuracy, per-type precision/recall and the confusion matrix for:
-- `model`: cleaner.pagetype.classify, as html.extract_blocks runs it (the page's URL as a
+- `model`: cleaner.html.pagetype.classify, as html.extract_blocks runs it (the page's URL as a
   crawler passes it to `clean(..., url=)`; the page's own canonical/og:url without one);
 - `majority`: every page is the commonest training type (article);
 - `rules`: a decision list over the declared types and URL words only (schema.org JSON-LD
@@ -31,9 +31,9 @@ TYPES = ("article", "forum", "listing", "collection", "product", "documentation"
 def page_rows(limit: int | None = None) -> list[dict[str, Any]]:
     """Every dev-wcxb page as {id, site, split, label, features} (features as the pipeline
     computes them: parse, strip, metadata, then pagetype.features)."""
-    from cleaner import dom
-    from cleaner.meta import read_metadata
-    from cleaner.pagetype import features
+    from cleaner.html import dom
+    from cleaner.html.meta import read_metadata
+    from cleaner.html.pagetype import features
 
     site = sites(SET)
     rows: list[dict[str, Any]] = []
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="first N pages of the set only")
     ap.add_argument("--examples", type=int, default=0, help="print N misclassified pages per gold type")
     args = ap.parse_args(argv)
-    from cleaner.pagetype import decide, load_model
+    from cleaner.html.pagetype import decide, load_model
 
     rows = [r for r in page_rows(args.limit) if args.split == "all" or r["split"] == args.split]
     if not rows:

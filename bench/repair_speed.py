@@ -43,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     import ftfy
 
     import cleaner
-    from cleaner.fix import repair_text
+    from cleaner.repairs.fix import repair_text
 
     clean_docs: list[str] = []
     for name in SETS:
@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     systems: dict[str, Callable[[str], object]] = {"cleaner.repair": cleaner.repair, "ftfy": ftfy_fix}
     sets = {"clean (dev main)": clean_docs, "corrupted (dev-mojibake)": corrupt}
     mb = {k: sum(len(t.encode("utf-8")) for t in v) / 1e6 for k, v in sets.items()}
-    from cleaner import lexicon
+    from cleaner.repairs import lexicon
 
     print(
         f"clean: {len(clean_docs)} documents, {mb['clean (dev main)']:.1f} MB; corrupted: {len(corrupt)} "

@@ -7,7 +7,7 @@ Needs the `train` extra (scikit-learn). Deterministic given its seed and the dat
 - Pages: dev-wcxb (1,497 pages with a `page_type`); only the `train` sites of
   bench/sites.py are learned from; the `val` sites give the card's validation figures,
   and a k-fold by site over the training sites gives its out-of-fold figures.
-- Features: cleaner.pagetype.features, as the pipeline computes them (bench.page_types).
+- Features: cleaner.html.pagetype.features, as the pipeline computes them (bench.page_types).
 - Model: multinomial logistic regression on standardised features (class weights balanced
   cost 0.05 of accuracy: articles then go to service). Linear, so inference is one dot
   product per type in pure Python, and the weights say what counts. Features must fire on
@@ -35,7 +35,7 @@ def _matrix(rows: list[dict[str, Any]], names: list[str]) -> list[list[float]]:
 
 
 def fit(rows: list[dict[str, Any]], names: list[str], c: float, seed: int) -> dict[str, Any]:
-    """A fitted model as the JSON data cleaner.pagetype.predict reads."""
+    """A fitted model as the JSON data cleaner.html.pagetype.predict reads."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
     args = ap.parse_args(argv)
-    from cleaner.pagetype import predict
+    from cleaner.html.pagetype import predict
 
     rows = page_rows()
     train = [r for r in rows if r["split"] == "train"]

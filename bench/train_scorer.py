@@ -8,7 +8,7 @@ given its seed and the data.
 - Lines: the text-mode inputs (`main` and `full`) of dev-wcxb, dev-dragnet-train and
   dev-trafilatura, repaired, segmented and classified by the rule packs as the pipeline
   does; the lines no rule removed are the model's examples, with the features of
-  cleaner/features.py computed among them.
+  cleaner/text/features.py computed among them.
 - Labels: article text when the gold holds the line (whole, or most of its token 4-grams;
   a short line must be a gold line of its own), clutter when the gold lacks it; for
   dev-trafilatura, whose gold is snippets, only lines holding (or held by) a `with` or
@@ -103,10 +103,11 @@ class Gold:
 
 def examples(name: str, kind: str, site_of: dict[str, str]) -> Iterator[dict[str, Any]]:
     """The labelled lines of one set and input kind: features, label, reason, site, split."""
-    from cleaner import features, fix, segment
-    from cleaner.classify import classify
     from cleaner.config import Config
     from cleaner.pipeline import Cleaner
+    from cleaner.repairs import fix
+    from cleaner.text import features, segment
+    from cleaner.text.classify import classify
 
     base = Cleaner(Config(scorer=False))
     for page in text_inputs(name, kind):
@@ -157,7 +158,8 @@ def labelled_lines(rebuild: bool = False) -> list[dict[str, Any]]:
     import hashlib
     import pickle
 
-    from cleaner import classify, context, features, rules, segment
+    from cleaner import rules
+    from cleaner.text import classify, context, features, segment
 
     mods = (features, segment, classify, context, rules)
     source = b"".join(Path(str(m.__file__)).read_bytes() for m in mods) + Path(__file__).read_bytes()

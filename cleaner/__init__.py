@@ -10,9 +10,9 @@ from __future__ import annotations
 from . import errors
 from .config import Config
 from .errors import CleanerError, ConfigError, InputError
-from .fix import repair
 from .model import REASONS, Removal, Repair, Result
 from .pipeline import Cleaner, clean
+from .repairs.fix import repair
 
 __version__ = "0.1.0"
 

@@ -6,8 +6,8 @@ import argparse
 from collections.abc import Callable
 from typing import TypeVar
 
+from .batch.pool import DEFAULT_TIMEOUT
 from .config import KINDS, MAX_SIZE, MODES, PAGE_TYPES
-from .pool import DEFAULT_TIMEOUT
 
 T = TypeVar("T", int, float)
 

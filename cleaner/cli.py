@@ -19,18 +19,18 @@ from functools import partial
 from typing import IO, TYPE_CHECKING
 
 from .args import build_parser
-from .batch import Job, default_workers
+from .batch.engine import Job, default_workers
+from .batch.runner import CleanRun, RunOptions
+from .batch.sources import STDIN, Fields, ReadError, Record, discover, read_source
+from .batch.target import Refused
 from .config import Config
 from .errors import CleanerError
 from .explain import render
-from .io import STDIN, Fields, ReadError, Record, discover, read_source
 from .model import Result
 from .pipeline import Cleaner, looks_like_html
-from .runner import CleanRun, RunOptions
-from .target import Refused
 
 if TYPE_CHECKING:
-    from .report import ReportOptions
+    from .batch.report import ReportOptions
 
 PROG = "cleaner"
 
@@ -63,7 +63,7 @@ def clean_stream(
     cleaner: Cleaner, items: Iterable[Record | ReadError], kind: str
 ) -> Iterator[tuple[Record | ReadError, Result | str]]:
     """Clean records in this process, in order, pairing each with its Result or an error
-    message (explain uses it; `clean` runs through cleaner.batch)."""
+    message (explain uses it; `clean` runs through cleaner.batch.engine)."""
     for item in items:
         if isinstance(item, ReadError):
             yield item, item.message
@@ -107,7 +107,7 @@ def cmd_clean(args: argparse.Namespace, config: Config) -> int:
     sys.stdout.flush()
     try:
         if args.report:
-            from .report import ReportingRun
+            from .batch.report import ReportingRun
 
             run: CleanRun = ReportingRun(opts, sys.stdout.buffer, sys.stderr, _report_options(args))
         else:
@@ -118,7 +118,7 @@ def cmd_clean(args: argparse.Namespace, config: Config) -> int:
 
 
 def _report_options(args: argparse.Namespace) -> ReportOptions:
-    from .report import ReportOptions
+    from .batch.report import ReportOptions
 
     settings = {"inputs": " ".join(args.inputs), "mode": args.mode, "kind": args.kind}
     if args.html_fast:
@@ -132,7 +132,7 @@ def _report_options(args: argparse.Namespace) -> ReportOptions:
 
 
 def cmd_report(args: argparse.Namespace, config: Config) -> int:
-    from .report import run_report
+    from .batch.report import run_report
 
     job = Job(
         config=config,
@@ -149,8 +149,8 @@ def cmd_report(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_learn(args: argparse.Namespace, config: Config, stdout: IO[str]) -> int:
-    from .learning import learnable_texts
-    from .profile import Learner
+    from .batch.learning import learnable_texts
+    from .text.profile import Learner
 
     fields, failed = _fields(args), 0
     learner = Learner(args.min_docs, args.min_share, args.max_sites, args.budget)
@@ -191,7 +191,7 @@ def _repaired(cleaner: Cleaner, text: str) -> str:
     """The text Removal.line indexes: the repair stage's output (or the input, if off)."""
     if not cleaner.config.repair:
         return text
-    from .fix import repair
+    from .repairs.fix import repair
 
     return repair(text)
 
@@ -262,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     profile = None
     if getattr(args, "profile", None):
-        from .profile import Profile
+        from .text.profile import Profile
 
         try:
             profile = Profile.load(args.profile)

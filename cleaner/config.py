@@ -13,7 +13,7 @@ MODES = ("conservative", "default")
 #: and gigabytes (a 100 MB page costs ~1 GB of memory in HTML mode).
 MAX_SIZE = 32_000_000
 KINDS = ("auto", "text", "html")
-# The page types HTML mode tells apart (cleaner/pagetype.py; kept here so that checking a
+# The page types HTML mode tells apart (cleaner/html/pagetype.py; kept here so that checking a
 # config does not load the model).
 PAGE_TYPES = ("article", "forum", "listing", "collection", "product", "documentation", "service", "other")
 

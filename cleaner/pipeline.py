@@ -6,15 +6,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import classify, context, dedupe, fix, htmlctx, score, segment, typed
 from .config import Config
 from .errors import InputError
+from .html import context as htmlctx
+from .html import typed
 from .limits import binary_kind, check_depth, check_size, check_text
 from .model import Removal, Repair, Result
+from .repairs import fix
 from .rules import LANG_SAMPLE, RuleSet, load_rules
+from .text import classify, context, dedupe, score, segment
 
 if TYPE_CHECKING:
-    from .profile import Profile
+    from .text.profile import Profile
 
 
 class Features(Protocol):
@@ -81,7 +84,7 @@ class Cleaner:
         if kind == "auto":
             kind = "html" if looks_like_html(source) else "text"
         if kind == "html":
-            from .html import clean_html
+            from .html.page import clean_html
 
             check_depth(source)
             return clean_html(self, source, url, site=site, page_type=page_type)

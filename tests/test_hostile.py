@@ -9,7 +9,7 @@ import pytest
 
 import cleaner
 from cleaner import pipeline
-from cleaner.batch import Job, clean_units
+from cleaner.batch.engine import Job, clean_units
 
 STATE = (cleaner.Cleaner(), Job())
 
@@ -34,7 +34,7 @@ def test_jsonl_record_with_a_lone_surrogate_escape_is_cleaned_and_written(field:
 
 def test_repair_replaces_lone_surrogates() -> None:
     """A lone surrogate is not a character: repair makes it U+FFFD and says so."""
-    text, repairs = cleaner.fix.repair_text("Caf\udce9 au lait \ud83d.")
+    text, repairs = cleaner.repairs.fix.repair_text("Caf\udce9 au lait \ud83d.")
     assert text == "Caf\ufffd au lait \ufffd."
     assert [(r.rule, r.count) for r in repairs] == [("lone-surrogate", 1), ("lone-surrogate", 1)]
     assert cleaner.repair(text) == text
@@ -189,8 +189,8 @@ def test_a_body_paragraph_is_never_a_menu_line() -> None:
     """fuzz (text, idempotence): a long line shaped like an archive entry ("► … (5)") was
     both a body paragraph and a menu line, so the runs above the last body paragraph
     changed once the tail rule had run."""
-    from cleaner.context import _menu_item
     from cleaner.model import Block
+    from cleaner.text.context import _menu_item
 
     archive = "► " + "Octobre " * 25 + "(5)"
     assert not _menu_item(Block(0, archive, body=True))

@@ -24,8 +24,8 @@ from pathlib import Path, PurePath
 import pytest
 
 from cleaner import Cleaner, Config, cli
+from cleaner.batch.sources import ReadError, Record, Source, read_source
 from cleaner.errors import ConfigError, InputError
-from cleaner.io import ReadError, Record, Source, read_source
 from cleaner.limits import MAX_DEPTH
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,7 +174,7 @@ def test_json_ld_nested_past_the_stack_is_ignored(fast: bool) -> None:
 
 
 def test_huge_page_goes_to_the_density_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cleaner import html
+    from cleaner.html import page as html
 
     called: list[int] = []
     monkeypatch.setattr(html, "trafilatura_blocks", lambda *a, **k: called.append(1) or [])

@@ -108,7 +108,7 @@ def test_cleaning_a_page_full_of_remote_references_uses_no_network(
 
 
 def test_auto_kind_and_batch_path_use_no_network(network_calls: list[str]) -> None:
-    from cleaner.batch import Job, clean_units
+    from cleaner.batch.engine import Job, clean_units
 
     assert "stone bridge" in cleaner.clean(PAGE).text
     line = json.dumps({"id": "p1", "url": "https://example.org/a", "html": PAGE}).encode() + b"\n"

@@ -13,7 +13,7 @@ of the input files. Three steps live here:
   `Cleaner.clean_many` is, one lazily cleaned result per input in order, with the
   document's URL and site passed along for a learned profile.
 - `LearnProfileMap` and `LearnProfileReduce`: `cleaner learn` as map and reduce. Each
-  map task counts its shard's lines per site (`cleaner.profile.Learner`) and writes
+  map task counts its shard's lines per site (`cleaner.text.profile.Learner`) and writes
   the raw counts; the reduce (one task, run after the map) merges them and writes the
   profile that `CleanerStep(profile=...)` and `cleaner clean --profile` use.
 
@@ -27,9 +27,9 @@ import contextlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..batch.pool import DEFAULT_TIMEOUT, Limiter, RecordTimeout
 from ..config import Config
-from ..pool import DEFAULT_TIMEOUT, Limiter, RecordTimeout
-from ..profile import Learner, Profile
+from ..text.profile import Learner, Profile
 
 try:
     from datatrove.pipeline.base import PipelineStep
@@ -176,7 +176,7 @@ class LearnProfileMap(PipelineStep):
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         from datatrove.io import get_datafolder
 
-        from ..fix import repair
+        from ..repairs.fix import repair
 
         learner = Learner(budget=self.budget)
         for doc in data or ():

@@ -58,11 +58,11 @@ import logging
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
+from ..batch.pool import DEFAULT_TIMEOUT, Limiter, RecordTimeout
 from ..config import Config
 from ..errors import CleanerError, ConfigError
 from ..model import Result
-from ..pool import DEFAULT_TIMEOUT, Limiter, RecordTimeout
-from ..profile import Profile
+from ..text.profile import Profile
 
 try:
     from itemadapter import ItemAdapter

@@ -1,0 +1,1 @@
+"""Batch runs: reading records, the worker pool, ordered output, the journal, the books, progress."""

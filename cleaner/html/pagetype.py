@@ -1,0 +1,258 @@
+"""What kind of page this is: article, forum, listing, collection, product, documentation,
+service or other — from the page's structure, its declared types and its URL.
+
+Why a learned model over a few dozen shallow features and not rules alone: declared
+types are rare and often wrong (a shop's home page says "WebSite", a forum thread says
+"Article"), and no single cue decides; weighing many weak, site-independent cues (how
+many cards repeat, how many <time>s and <pre>s, prices, reply markers, the URL's words)
+generalises across sites where a rule list fits the sites it was written from
+(rs-trafilatura's page-type classifier does the same beside its rules). The model is data
+(`models/page_type.json`, trained by `python -m bench.train_page_type`, card beside it);
+inference is a dot product per type in pure Python.
+
+Must run after `dom.strip_never_text` (its JSON-LD blocks are passed in) and before
+`dom.prune`, which removes the comment threads, cards and forms this module counts.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from ..config import PAGE_TYPES
+
+__all__ = ["PAGE_TYPES", "classify", "decide", "features", "load_model", "predict"]
+
+
+def _vocabularies() -> dict[str, Any]:
+    raw = resources.files("cleaner.rules").joinpath("page_type_features.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(raw)
+    return data
+
+
+_VOCAB = _vocabularies()  # rules/page_type_features.json: read once per process
+_SCHEMA = frozenset(_VOCAB["schema"])
+_URL_WORDS = {k: frozenset(v) for k, v in _VOCAB["url_words"].items()}
+_WORDS = frozenset(w for v in _URL_WORDS.values() for w in v)
+_TITLE_WORDS = _WORDS | frozenset(_VOCAB["title_words"])
+# Declared types that decide by themselves (a rule beside the model): on the training
+# sites every page declaring one was a forum thread.
+_FORUM_TYPES = ("DiscussionForumPosting", "QAPage")
+_TYPE_KEY = re.compile(r'"@type"\s*:\s*(\[[^\]]{0,400}\]|"[^"]{0,200}")')  # bounded: linear
+_QUOTED = re.compile(r'"([^"]*)"')
+_SPLIT = re.compile(r"[^a-z0-9]+")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_DIGITS = re.compile(r"\d{4,}")
+
+# Text signals over the page's visible text in lower case: phrases counted with str.count
+# (an re.I alternation of them cost ~5 ms on a 16k-character page), and a few patterns
+# that start with a character class or a literal. All linear (tests/text/test_regex_audit.py).
+_PHRASES: dict[str, tuple[str, ...]] = {
+    "cart": ("add to cart", "add to bag", "add to basket", "add to wishlist", "buy now", "in stock",
+             "out of stock", "free shipping", "free returns", "checkout", "quantity", "size guide"),
+    "forum": ("reply", "replies", "joined", "posts:", "quote", "upvote", "votes", "answered", "asked",
+              "thread", "member", "moderator", "reputation"),
+    "service": ("contact us", "get a quote", "get started", "get a demo", "book a", "request a", "free trial",
+                "sign up", "schedule", "our services", "our team", "our clients", "our solutions", "pricing",
+                "trusted by", "customer", "call us", "call now"),
+    "read_more": ("read more", "continue reading", "learn more", "view all", "see all", "load more",
+                  "show more"),
+}  # fmt: skip
+# (each led by one character class, so the engine skips ahead to it: a top-level
+# alternation is tried branch by branch at every position, 2-3x slower; same matches)
+_PRICE = re.compile(r"[$€£¥\d](?:(?<=[$€£¥])\s?\d|(?<=\d)\s?(?:€|usd\b|eur\b|gbp\b))")
+_AGO = re.compile(r"\d\s(?:min(?:ute)?s?|hours?|days?|weeks?|months?|years?)\sago\b")
+_DATES = re.compile(r"\d(?:\d?,? (?:19|20)\d\d\b|\d{3}-\d\d-\d\d)")  # "4, 2025", "2025-03-04"
+_POST_NO = re.compile(r"#\d")  # "#12": a thread's post numbers
+_PATTERNS = {"price": _PRICE, "ago": _AGO, "dates": _DATES, "post_no": _POST_NO}
+
+# One CSS walk finds every element the counts need; Python then tallies them by tag.
+_QUERY = "article, time, h1, h2, h3, h4, p, pre, code, table, form, input, li, a, img, blockquote, nav, aside"
+
+
+def _log(n: float) -> float:
+    return math.log1p(max(n, 0.0))
+
+
+def _schema_types(ld: list[str], tree: LexborHTMLParser) -> Counter[str]:
+    """Declared schema.org types (JSON-LD @type values, microdata itemtype), by group."""
+    found: Counter[str] = Counter()
+    names: list[str] = []
+    for text in ld:
+        for m in _TYPE_KEY.finditer(text):
+            names.extend(_QUOTED.findall(m.group(1)))
+    for node in tree.css("[itemtype]"):
+        names.extend(str(node.attributes.get("itemtype") or "").split())
+    for name in names:
+        name = name.rstrip("/").rsplit("/", 1)[-1]
+        if name not in _SCHEMA and name.endswith("Article"):
+            name = "Article"
+        if name in _SCHEMA:
+            found[name] += 1
+    return found
+
+
+def _url_words(url: str) -> tuple[list[str], str, str]:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return [], "", ""
+    path = parts.path.lower()
+    host = (parts.hostname or "").lower()
+    return [w for w in _SPLIT.split(path) if w], host, path
+
+
+def features(
+    tree: LexborHTMLParser, meta: dict[str, Any], url: str | None, ld: list[str] | None = None
+) -> dict[str, float]:
+    """The page's features by name (see the model card for what each means)."""
+    f: dict[str, float] = {}
+    schema = _schema_types(ld or [], tree)
+    for kind, n in schema.items():
+        f[f"schema.{kind}"] = float(min(n, 3))
+    og, priced = _head_tags(tree)
+    for kind in ("article", "product", "website", "video", "profile", "book"):
+        f[f"og.{kind}"] = float(og.startswith(kind) or og.endswith("." + kind))
+
+    words, host, path = _url_words(url or str(meta.get("url") or ""))
+    label = host.split(".")[0] if host.count(".") >= 2 else ""
+    for group, vocab in _URL_WORDS.items():
+        f[f"url.{group}"] = float(sum(w in vocab for w in words[:4]))
+        f[f"host.{group}"] = float(label in vocab)
+    for w in set(words[:4]) & _WORDS:
+        f[f"url.w.{w}"] = 1.0
+    if label in _WORDS:
+        f[f"host.w.{label}"] = 1.0
+    for w in set(_SPLIT.split(str(meta.get("title", "")).lower())) & _TITLE_WORDS:
+        f[f"title.w.{w}"] = 1.0
+    segments = [s for s in path.split("/") if s]
+    f["url.depth"] = float(min(len(segments), 6))
+    f["url.home"] = float(not segments)
+    f["url.year"] = float(any(_YEAR.match(s) for s in segments))
+    f["url.id"] = float(bool(_DIGITS.search(path)))
+    last = segments[-1] if segments else ""
+    f["url.slug_words"] = float(min(len([w for w in _SPLIT.split(last) if w]), 15))
+    f["url.html"] = float(last.endswith((".html", ".htm", ".php")))
+
+    body = tree.body
+    if body is None:
+        return f
+    tags: Counter[str] = Counter()
+    link_chars = 0
+    heading_links = 0
+    long_p = 0
+    long_chars = 0
+    p_chars = 0
+    parents: Counter[tuple[int, str, str]] = Counter()
+    for node in body.css(_QUERY):
+        tag = node.tag or ""
+        tags[tag] += 1
+        if tag == "a":
+            link_chars += len(node.text(deep=True, strip=True) or "")
+            parent = node.parent
+            if parent is not None and parent.tag in ("h2", "h3", "h4"):
+                heading_links += 1
+        elif tag == "p":
+            n = len(node.text(deep=True, strip=True) or "")
+            p_chars += n
+            if n >= 150:
+                long_p += 1
+                long_chars += n
+        elif tag in ("article", "li"):
+            parent = node.parent
+            if parent is not None:
+                parents[parent.mem_id, tag, str(node.attributes.get("class") or "")] += 1
+    text = body.text(deep=True, separator=" ", strip=True) or ""
+    chars = max(len(text), 1)
+    for tag in ("article", "time", "h1", "h2", "h3", "h4", "p", "pre", "code", "table", "form", "input",
+                "li", "a", "img", "blockquote", "nav", "aside"):  # fmt: skip
+        f[f"n.{tag}"] = _log(tags[tag])
+    f["chars"] = _log(chars)
+    f["link_density"] = min(link_chars / chars, 1.0)
+    f["p_share"] = min(p_chars / chars, 1.0)
+    f["long_p"] = _log(long_p)
+    f["prose_share"] = min(long_chars / chars, 1.0)
+    f["heading_links"] = _log(heading_links)
+    headings = tags["h2"] + tags["h3"] + tags["h4"]
+    f["heading_link_share"] = heading_links / headings if headings else 0.0
+    f["chars_per_heading"] = _log(chars / (headings + 1))
+    f["links_per_k"] = min(tags["a"] * 1000.0 / chars, 50.0)
+    f["many_articles"] = float(tags["article"] >= 3)
+    f["many_times"] = float(tags["time"] >= 3)
+    f["one_h1"] = float(tags["h1"] == 1)
+    f["repeat_max"] = _log(max(parents.values(), default=0))
+    f["repeat_groups"] = _log(sum(1 for n in parents.values() if n >= 4))
+    per_k = 1000.0 / chars
+    text = text.lower()
+    said = {k: sum(text.count(p) for p in phrases) for k, phrases in _PHRASES.items()}
+    said.update({k: len(rx.findall(text)) for k, rx in _PATTERNS.items()})
+    for name, n in said.items():
+        f[f"t.{name}"] = _log(n)
+    f["t.price_k"] = min(said["price"] * per_k, 5.0)
+    f["meta.date"] = float("date" in meta)
+    f["meta.author"] = float("author" in meta)
+    f["meta.price"] = float(priced)
+    return f
+
+
+def _head_tags(tree: LexborHTMLParser) -> tuple[str, bool]:
+    """og:type (lower case) and whether the head declares a price (product:price, og:price)."""
+    head = tree.head
+    if head is None:
+        return "", False
+    og = ""
+    priced = False
+    for node in head.css("meta[property]"):
+        prop = str(node.attributes.get("property") or "").lower()
+        if prop == "og:type" and not og:
+            og = str(node.attributes.get("content") or "").lower().strip()
+        elif prop.endswith(":price:amount") or prop == "product:price":
+            priced = True
+    return og, priced
+
+
+@lru_cache(maxsize=1)
+def load_model() -> dict[str, Any]:
+    """The trained model (`models/page_type.json`): feature names, scaling, weights per type."""
+    raw = resources.files("cleaner.models").joinpath("page_type.json").read_text(encoding="utf-8")
+    model: dict[str, Any] = json.loads(raw)
+    return model
+
+
+def classify(
+    tree: LexborHTMLParser, meta: dict[str, Any], url: str | None = None, ld: list[str] | None = None
+) -> str:
+    """The page type, one of PAGE_TYPES: the model's most probable type; "forum" for
+    declared thread markup; "other" for a page with no body text at all (nothing to judge)."""
+    return decide(features(tree, meta, url, ld))
+
+
+def decide(f: dict[str, float], model: dict[str, Any] | None = None) -> str:
+    """The page type for a page's features (see classify)."""
+    if f.get("chars", 0.0) <= _log(1):
+        return "other"
+    if any(f.get(f"schema.{k}") for k in _FORUM_TYPES):
+        return "forum"  # declared thread markup: every such training page was a forum
+    return predict(model or load_model(), f)
+
+
+def predict(model: dict[str, Any], f: dict[str, float]) -> str:
+    """The most probable type under a linear model over standardised features."""
+    names: list[str] = model["features"]
+    mean: list[float] = model["mean"]
+    scale: list[float] = model["scale"]
+    x = [(f.get(n, 0.0) - m) / s for n, m, s in zip(names, mean, scale, strict=True)]
+    best, best_score = "other", -math.inf
+    for kind, weights, bias in zip(model["classes"], model["weights"], model["bias"], strict=True):
+        score = bias + sum(w * v for w, v in zip(weights, x, strict=True))
+        if score > best_score:
+            best, best_score = kind, score
+    return str(best)

@@ -1,0 +1,1 @@
+"""The audit report: what it is made of, and the self-contained page that shows it."""
