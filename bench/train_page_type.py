@@ -151,7 +151,7 @@ def thresholds(found: list[dict[str, Any]], article_cost: float) -> tuple[dict[s
     article it hands another row. And a table of what it keeps against trusting every guess."""
 
     def value(x: dict[str, Any]) -> float:
-        return (x["default"] + x["fast"]) / 2 - (article_cost if x["gold"] == "article" else 0.0)
+        return float((x["default"] + x["fast"]) / 2) - (article_cost if x["gold"] == "article" else 0.0)
 
     sure: dict[str, float] = {}
     lines = [
