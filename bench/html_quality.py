@@ -21,6 +21,8 @@ Systems:
 - cleaner-fast: the same with `Config(html_fast=True)` (no trafilatura);
 - cleaner-oracle, cleaner-fast-oracle: the same two, told the page's gold `page_type`
   (`clean(..., page_type=...)`): each type's own extraction, without the classifier;
+- cleaner-every-guess, cleaner-fast-every-guess: the same two with the classifier's
+  confidence policy off (every guess picks its type's row; pagetype.trusted);
 - trafilatura-precision: `trafilatura.extract(html, favor_precision=True, include_comments=False)`;
 - trafilatura: `trafilatura.extract(html, include_comments=False)`;
 - readability: readability-lxml's `Document(html).summary()`, its text by lxml;
@@ -56,6 +58,8 @@ SYSTEMS = (
     "cleaner-fast",
     "cleaner-oracle",
     "cleaner-fast-oracle",
+    "cleaner-every-guess",
+    "cleaner-fast-every-guess",
     "trafilatura-precision",
     "trafilatura",
     "readability",
@@ -71,6 +75,8 @@ def make_system(name: str) -> System:
         c = cleaner.Cleaner(html_fast="-fast" in name, keep_title=name == "cleaner-title")
         if name.endswith("-oracle"):
             return lambda page: c.clean(page["html"], kind="html", page_type=page.get("page_type")).text
+        if name.endswith("-every-guess"):
+            return _every_guess(c)
         return lambda page: c.clean(page["html"], kind="html").text
     if name.startswith("trafilatura"):
         import trafilatura
@@ -96,6 +102,24 @@ def make_system(name: str) -> System:
 
         return lambda page: str(extract_plain_text(page["html"], main_content=True))
     raise ValueError(name)
+
+
+def _every_guess(c: Any) -> System:
+    """The cleaner with the confidence policy off: the classifier's every guess picks the
+    type's row (the model without its `sure` thresholds, for this system's calls only)."""
+    from cleaner.html import pagetype
+
+    shipped = pagetype.load_model
+    trusting = {**shipped(), "sure": {}}
+
+    def run(page: Page) -> str:
+        pagetype.load_model = lambda: trusting  # type: ignore[assignment]
+        try:
+            return str(c.clean(page["html"], kind="html").text)
+        finally:
+            pagetype.load_model = shipped
+
+    return run
 
 
 def score(pages_: Sequence[Page], outputs: Sequence[str]) -> Score:

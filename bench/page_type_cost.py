@@ -1,5 +1,5 @@
 """What the page-type classifier costs: bench.html_speed with "-untyped" twins of the cleaner
-(the same cleaner with `pagetype.classify` stubbed out), in the same run.
+(the same cleaner with the classifier, `pagetype.guess`, stubbed out), in the same run.
 
     .venv/bin/python -m bench.page_type_cost [html_speed options], e.g.
     .venv/bin/python -m bench.page_type_cost --limit 100 --slow-limit 150 --repeats 3 \\
@@ -22,7 +22,7 @@ UNTYPED = ("cleaner-untyped", "cleaner-fast-untyped")
 _make = speed.make_system
 
 
-def make_system(name: str) -> Callable[[str], str]:
+def make_system(name: str) -> Callable[[Any], str]:
     """html_speed's systems, plus the untyped twins."""
     if name not in UNTYPED:
         return _make(name)
@@ -31,16 +31,16 @@ def make_system(name: str) -> Callable[[str], str]:
 
     c = cleaner.Cleaner(html_fast=name == "cleaner-fast-untyped")
 
-    def untyped(*_: Any, **__: Any) -> str:
-        return "article"
+    def untyped(*_: Any, **__: Any) -> tuple[str, float]:
+        return "article", 1.0
 
-    def run(page: str) -> str:
-        real = html.classify
-        html.classify = untyped
+    def run(page: Any) -> str:  # html_speed hands a page record ({"html": ...}), as html_quality's
+        real = html.guess
+        html.guess = untyped
         try:
-            return c.clean(page, kind="html").text
+            return c.clean(page["html"] if isinstance(page, dict) else page, kind="html").text
         finally:
-            html.classify = real
+            html.guess = real
 
     return run
 

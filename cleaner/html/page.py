@@ -13,10 +13,10 @@
   inside the same article (a standfirst, a paragraph between two of its own) are put
   back (merge.py).
 - `Config(html_fast=True)` skips trafilatura: the density extractor only.
-- The page type (`page_type=`, else metadata["page_type"], else article) picks its row of
-  rules/page_types.json (typed.py): what the DOM pass keeps (a forum's posts), which
-  extractor runs (a listing's items are every block the DOM pass leaves, not one
-  container), and which context rules the text core runs.
+- The page type (`page_type=`, else the classifier's guess when it is sure of it:
+  pagetype.trusted, else article) picks its row of rules/page_types.json (typed.py): what
+  the DOM pass keeps (a forum's posts), which extractor runs (a listing's items are every
+  block the DOM pass leaves, not one container), and which context rules the text core runs.
 - Pages whose cleaned markup is over TRAFILATURA_MAX (4 M characters) get the density
   extractor in default mode too: trafilatura's time on them is quadratic.
 - Then the text core classifies, dedupes and trims the extracted lines, with each
@@ -44,9 +44,9 @@ from .context import LINKED_LINE
 from .extract import HtmlBlock, trafilatura_blocks
 from .merge import link_densities, merge
 from .meta import read_metadata, title_candidates
-from .pagetype import classify
+from .pagetype import guess, trusted
 
-__all__ = ["clean_html", "extract_blocks"]
+__all__ = ["applied", "clean_html", "extract_blocks"]
 
 # Default mode falls back to the density extractor when trafilatura's text is shorter than
 # this share of the density extractor's (and the latter has at least FALLBACK_MIN chars).
@@ -103,8 +103,12 @@ def extract_blocks(
     ld = dom.strip_never_text(tree)
     meta = read_metadata(tree, ld)
     # before the DOM pass: the classifier needs the cards and threads it prunes
-    meta["page_type"] = page_type or classify(tree, meta, url or meta.get("url"), ld)
-    knobs = typed.knobs(meta["page_type"])
+    if page_type:
+        meta["page_type"] = page_type
+    else:
+        meta["page_type"], meta["page_type_score"] = guess(tree, meta, url or meta.get("url"), ld)
+        meta["page_type_score"] = round(meta["page_type_score"], 3)
+    knobs = typed.knobs(applied(meta, page_type))
     titles = title_candidates(tree)
     drops = dom.prune(tree, strip=False, keep=knobs.dom_keep)
     whole = (knobs.fast_extractor if fast else knobs.extractor) == "page"
@@ -141,6 +145,15 @@ def extract_blocks(
     elif keep_title and meta.get("title") and _declared(tree, ld):
         blocks.insert(0, HtmlBlock(str(meta["title"]), "h", 0.0, 1))
     return blocks, meta, drops
+
+
+def applied(meta: dict[str, Any], page_type: str | None = None) -> str:
+    """The type whose row of page_types.json runs: the caller's `page_type`, else the
+    classifier's guess (metadata["page_type"]) only when it is sure enough of it
+    (pagetype.trusted), else the article's row: metadata still reports the best guess."""
+    if page_type:
+        return page_type
+    return trusted(str(meta.get("page_type")), float(meta.get("page_type_score", 1.0)))
 
 
 def _declared(tree: Any, ld: list[str]) -> bool:
@@ -252,7 +265,8 @@ def clean_html(
         # not wanted: one record out all the same, with why it is empty
         return Result("", [Removal("", "page-type", f"html.page-type.{kind}", 0)], [], meta)
     text = "\n".join(b.text for b in blocks)
-    result = cleaner.clean_text(text, url, meta, site=site, features=blocks, page_type=kind)
+    row = applied(meta, page_type)  # the same row as the extraction's
+    result = cleaner.clean_text(text, url, meta, site=site, features=blocks, page_type=row)
     if not result.text.strip():
         result.text = ""
         result.removed.append(Removal("", "no-content", "html.no-article", len(blocks)))

@@ -29,7 +29,18 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..config import PAGE_TYPES
 
-__all__ = ["PAGE_TYPES", "classify", "decide", "features", "load_model", "predict"]
+__all__ = [
+    "PAGE_TYPES",
+    "classify",
+    "decide",
+    "decide_scored",
+    "features",
+    "guess",
+    "load_model",
+    "predict",
+    "probabilities",
+    "trusted",
+]
 
 
 def _vocabularies() -> dict[str, Any]:
@@ -235,24 +246,57 @@ def classify(
     return decide(features(tree, meta, url, ld))
 
 
+def guess(
+    tree: LexborHTMLParser, meta: dict[str, Any], url: str | None = None, ld: list[str] | None = None
+) -> tuple[str, float]:
+    """The page type (as classify) and the model's probability for it (1.0 for the rules)."""
+    return decide_scored(features(tree, meta, url, ld))
+
+
 def decide(f: dict[str, float], model: dict[str, Any] | None = None) -> str:
     """The page type for a page's features (see classify)."""
+    return decide_scored(f, model)[0]
+
+
+def decide_scored(f: dict[str, float], model: dict[str, Any] | None = None) -> tuple[str, float]:
+    """The page type for a page's features and how sure the model is of it (see guess)."""
     if f.get("chars", 0.0) <= _log(1):
-        return "other"
+        return "other", 1.0
     if any(f.get(f"schema.{k}") for k in _FORUM_TYPES):
-        return "forum"  # declared thread markup: every such training page was a forum
-    return predict(model or load_model(), f)
+        return "forum", 1.0  # declared thread markup: every such training page was a forum
+    probs = probabilities(model or load_model(), f)
+    best = max(probs, key=probs.__getitem__)
+    return best, probs[best]
 
 
 def predict(model: dict[str, Any], f: dict[str, float]) -> str:
     """The most probable type under a linear model over standardised features."""
+    probs = probabilities(model, f)
+    return max(probs, key=probs.__getitem__)
+
+
+def probabilities(model: dict[str, Any], f: dict[str, float]) -> dict[str, float]:
+    """Each type's probability: the softmax of the linear scores over standardised features
+    (in the model's class order; ties go to the first)."""
     names: list[str] = model["features"]
     mean: list[float] = model["mean"]
     scale: list[float] = model["scale"]
     x = [(f.get(n, 0.0) - m) / s for n, m, s in zip(names, mean, scale, strict=True)]
-    best, best_score = "other", -math.inf
-    for kind, weights, bias in zip(model["classes"], model["weights"], model["bias"], strict=True):
-        score = bias + sum(w * v for w, v in zip(weights, x, strict=True))
-        if score > best_score:
-            best, best_score = kind, score
-    return str(best)
+    scores = [
+        bias + sum(w * v for w, v in zip(weights, x, strict=True))
+        for weights, bias in zip(model["weights"], model["bias"], strict=True)
+    ]
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return {str(kind): e / total for kind, e in zip(model["classes"], exps, strict=True)}
+
+
+def trusted(kind: str, score: float, model: dict[str, Any] | None = None) -> str:
+    """The type whose extraction applies: `kind` when the model is at least as sure of it as
+    the model's `sure` threshold for that type, else "article". Why: a type's own extraction
+    on a misread article costs far more (an article read as a service page keeps every block
+    the DOM pass leaves) than article extraction on a misread listing; the thresholds were
+    chosen on the training sites' out-of-fold predictions (bench/train_page_type.py)."""
+    sure: dict[str, float] = (model or load_model()).get("sure", {})
+    return kind if score >= sure.get(kind, 0.0) else "article"

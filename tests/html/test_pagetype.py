@@ -186,3 +186,86 @@ def test_cli_refuses_an_unknown_page_type(tmp_path: Path) -> None:
     page.write_text(article_page(), encoding="utf-8")
     done = _cli("clean", str(page), "--page-types", "article,blog", cwd=tmp_path)
     assert done.returncode == 2 and "blog" in done.stderr and "documentation" in done.stderr
+
+
+# --- the confidence policy: a type's own extraction only when the model is sure of it ---
+
+
+def _sure(monkeypatch: pytest.MonkeyPatch, thresholds: dict[str, float]) -> None:
+    """The shipped model with these confidence thresholds instead of its own."""
+    from cleaner.html import pagetype
+
+    model = {**load_model(), "sure": thresholds}
+    monkeypatch.setattr(pagetype, "load_model", lambda: model)
+
+
+def test_probabilities_are_a_distribution_whose_best_is_the_guess() -> None:
+    from cleaner.html.pagetype import decide_scored, predict, probabilities
+
+    model = load_model()
+    for make, url in (
+        (product_page, "https://shop.example/products/x"),
+        (forum_page, None),
+        (listing_page, None),
+    ):
+        tree = dom.parse(make())
+        ld = dom.strip_never_text(tree)
+        f = features(tree, read_metadata(tree, ld), url, ld)
+        probs = probabilities(model, f)
+        assert set(probs) == set(model["classes"])
+        assert abs(sum(probs.values()) - 1.0) < 1e-9 and all(0.0 <= p <= 1.0 for p in probs.values())
+        best = predict(model, f)
+        assert probs[best] == max(probs.values())
+        kind, score = decide_scored(f, model)
+        assert kind == decide(f, model) and 0.0 < score <= 1.0
+    # the rules beside the model are sure
+    assert decide_scored({"chars": 0.0}, model) == ("other", 1.0)
+
+
+def test_trusted_keeps_a_sure_guess_and_reads_an_unsure_one_as_an_article() -> None:
+    from cleaner.html.pagetype import trusted
+
+    model = {**load_model(), "sure": {"service": 0.6, "listing": 0.0}}
+    assert trusted("service", 0.59, model) == "article"
+    assert trusted("service", 0.6, model) == "service"
+    assert trusted("listing", 0.2, model) == "listing"  # 0.0: every guess of that type is taken
+    assert trusted("article", 0.2, model) == "article"
+    assert trusted("forum", 0.3, {**model, "sure": {}}) == "forum"  # a model without thresholds: every guess
+
+
+def test_the_shipped_model_has_a_threshold_per_type_it_can_guess() -> None:
+    sure = load_model()["sure"]
+    assert set(sure) <= set(PAGE_TYPES)
+    assert {"service", "listing", "collection", "product", "documentation", "forum"} <= set(sure)
+    assert all(0.0 <= v <= 1.01 for v in sure.values())
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_an_unsure_guess_reports_its_type_but_extracts_as_an_article(
+    monkeypatch: pytest.MonkeyPatch, fast: bool
+) -> None:
+    url = "https://www.example.com/tag/transport/"
+    c = cleaner.Cleaner(html_fast=fast)
+    as_listing = c.clean(listing_page(), url=url, page_type="listing")
+    as_article = c.clean(listing_page(), url=url, page_type="article")
+    assert as_listing.text != as_article.text  # the two rows differ on this page
+    assert "page_type_score" not in as_article.metadata  # the caller's type: nothing guessed
+
+    _sure(monkeypatch, {"listing": 1.01})  # never sure enough of a listing
+    unsure = c.clean(listing_page(), url=url)
+    assert unsure.metadata["page_type"] == "listing"  # still the best guess, for --page-types
+    assert 0.0 < unsure.metadata["page_type_score"] <= 1.0
+    assert unsure.text == as_article.text
+
+    _sure(monkeypatch, {"listing": unsure.metadata["page_type_score"]})  # just sure enough
+    sure = c.clean(listing_page(), url=url)
+    assert sure.metadata["page_type"] == "listing" and sure.text == as_listing.text
+
+
+def test_the_page_types_filter_reads_the_best_guess_even_when_unsure(monkeypatch: pytest.MonkeyPatch) -> None:
+    _sure(monkeypatch, {"listing": 1.01})
+    url = "https://www.example.com/tag/transport/"
+    kept = cleaner.Cleaner(page_types={"listing"}).clean(listing_page(), url=url)
+    assert kept.text and kept.metadata["page_type"] == "listing"
+    dropped = cleaner.Cleaner(page_types={"article"}).clean(listing_page(), url=url)
+    assert dropped.text == "" and [r.reason for r in dropped.removed] == ["page-type"]

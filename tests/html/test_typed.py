@@ -77,7 +77,7 @@ def test_a_listings_linked_headlines_are_its_items(mode: str) -> None:
         assert headline in out and teaser in out
     out = c.clean(LINKS, kind="html", page_type="listing").text
     assert all(headline in out for headline, _ in HEADLINES)
-    article = c.clean(LINKS, kind="html").text  # under an article, a list of links is furniture
+    article = c.clean(LINKS, kind="html", page_type="article").text  # under an article: furniture
     assert not any(headline in article for headline, _ in HEADLINES)
 
 
@@ -88,18 +88,26 @@ def test_no_type_or_an_unknown_one_is_read_as_an_article(kind: str | None) -> No
     assert c.clean(THREAD, kind="html", page_type=kind).text == c.clean(THREAD, kind="html").text
 
 
-def test_the_type_passed_is_in_metadata_and_one_in_metadata_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_type_passed_is_in_metadata_and_a_sure_guess_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     _, meta, _ = html_mode.extract_blocks(THREAD, page_type="forum")
     assert meta["page_type"] == "forum"
 
-    real = html_mode.read_metadata
+    def sure(*_: Any) -> tuple[str, float]:
+        return "forum", 1.0
 
-    def classified(tree: Any, ld: list[str]) -> dict[str, Any]:
-        return {**real(tree, ld), "page_type": "forum"}
-
-    monkeypatch.setattr(html_mode, "read_metadata", classified)
-    blocks, _, _ = html_mode.extract_blocks(THREAD)
+    monkeypatch.setattr(html_mode, "guess", sure)
+    blocks, meta, _ = html_mode.extract_blocks(THREAD)
     assert any(REPLIES[0][1] in b.text for b in blocks)  # the posts the forum row keeps
+    assert meta["page_type"] == "forum" and meta["page_type_score"] == 1.0
+
+    def unsure(*_: Any) -> tuple[str, float]:
+        return "forum", 0.0  # below any threshold but 0: the article's row
+
+    monkeypatch.setattr(html_mode, "guess", unsure)
+    monkeypatch.setattr(html_mode, "trusted", lambda kind, score: kind if score >= 0.5 else "article")
+    blocks, meta, _ = html_mode.extract_blocks(THREAD)
+    assert not any(REPLIES[0][1] in b.text for b in blocks)
+    assert meta["page_type"] == "forum"  # the best guess is still reported
 
 
 def test_the_type_table_is_complete_and_names_known_reasons_and_extractors() -> None:

@@ -158,6 +158,7 @@ def test_every_document_comes_out_even_one_the_step_cannot_read() -> None:
 
 def test_page_types_keep_one_document_per_document_and_count_the_others() -> None:
     from datatrove.data import Document
+
     from tests.html.test_pagetype import article_page, product_page
 
     docs = [
