@@ -22,8 +22,9 @@ UNTYPED = ("cleaner-untyped", "cleaner-fast-untyped")
 _make = speed.make_system
 
 
-def make_system(name: str) -> Callable[[str], str]:
-    """html_speed's systems, plus the untyped twins."""
+def make_system(name: str) -> Callable[[dict[str, Any]], str]:
+    """html_speed's systems, plus the untyped twins (each takes a page record, as
+    html_quality's systems do: {"html": ..., "page_type": ...})."""
     if name not in UNTYPED:
         return _make(name)
     import cleaner
@@ -34,11 +35,11 @@ def make_system(name: str) -> Callable[[str], str]:
     def untyped(*_: Any, **__: Any) -> str:
         return "article"
 
-    def run(page: str) -> str:
+    def run(page: dict[str, Any]) -> str:
         real = html.classify
         html.classify = untyped
         try:
-            return c.clean(page, kind="html").text
+            return c.clean(page["html"], kind="html").text
         finally:
             html.classify = real
 

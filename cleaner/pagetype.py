@@ -25,7 +25,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .config import PAGE_TYPES
 
@@ -74,8 +74,37 @@ _DATES = re.compile(r"\d(?:\d?,? (?:19|20)\d\d\b|\d{3}-\d\d-\d\d)")  # "4, 2025"
 _POST_NO = re.compile(r"#\d")  # "#12": a thread's post numbers
 _PATTERNS = {"price": _PRICE, "ago": _AGO, "dates": _DATES, "post_no": _POST_NO}
 
-# One CSS walk finds every element the counts need; Python then tallies them by tag.
-_QUERY = "article, time, h1, h2, h3, h4, p, pre, code, table, form, input, li, a, img, blockquote, nav, aside"
+# Substrings that several phrases share: absent from the text (one scan), each phrase that
+# contains it is too, and its count (a scan of its own) is 0 without looking.
+_SHARED = ("add to ", "free ", "get ", "call ", "stock", "repl")
+_KEY = {p: next((k for k in _SHARED if k in p), "") for v in _PHRASES.values() for p in v}
+# What every match of a pattern contains (one of them): absent, the pattern's count is 0
+# without running it (a findall tries the pattern at every digit of the page).
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "price": ("$", "€", "£", "¥", "usd", "eur", "gbp"),
+    "ago": ("ago",),
+    "post_no": ("#",),
+}
+
+# One CSS walk finds every element the counts need; Python then tallies them by tag id (an
+# int: cheaper than the tag's name, a new string each time).
+_TAGS = ("article", "time", "h1", "h2", "h3", "h4", "p", "pre", "code", "table", "form", "input", "li", "a",
+         "img", "blockquote", "nav", "aside")  # fmt: skip
+_QUERY = ", ".join(_TAGS)
+
+
+def _tag_ids() -> dict[int, str]:
+    """Lexbor's id of each of _TAGS (fixed by the engine), read from a parsed sample."""
+    sample = LexborHTMLParser("<body>" + "".join(f"<{t}></{t}>" for t in _TAGS))
+    body = sample.body
+    return {n.tag_id: n.tag or "" for n in body.css(_QUERY)} if body is not None else {}
+
+
+_TAG_IDS = _tag_ids()
+_ID = {name: tid for tid, name in _TAG_IDS.items()}
+_A, _P = _ID["a"], _ID["p"]
+_HEADS = frozenset(_ID[t] for t in ("h2", "h3", "h4"))
+_REPEATS = frozenset(_ID[t] for t in ("article", "li"))
 
 
 def _log(n: float) -> float:
@@ -87,6 +116,8 @@ def _schema_types(ld: list[str], tree: LexborHTMLParser) -> Counter[str]:
     found: Counter[str] = Counter()
     names: list[str] = []
     for text in ld:
+        if '"@type"' not in text:  # every match starts with it; str's search is the faster
+            continue
         for m in _TYPE_KEY.finditer(text):
             names.extend(_QUOTED.findall(m.group(1)))
     for node in tree.css("[itemtype]"):
@@ -145,41 +176,18 @@ def features(
     body = tree.body
     if body is None:
         return f
-    tags: Counter[str] = Counter()
-    link_chars = 0
-    heading_links = 0
-    long_p = 0
-    long_chars = 0
-    p_chars = 0
-    parents: Counter[tuple[int, str, str]] = Counter()
-    for node in body.css(_QUERY):
-        tag = node.tag or ""
-        tags[tag] += 1
-        if tag == "a":
-            link_chars += len(node.text(deep=True, strip=True) or "")
-            parent = node.parent
-            if parent is not None and parent.tag in ("h2", "h3", "h4"):
-                heading_links += 1
-        elif tag == "p":
-            n = len(node.text(deep=True, strip=True) or "")
-            p_chars += n
-            if n >= 150:
-                long_p += 1
-                long_chars += n
-        elif tag in ("article", "li"):
-            parent = node.parent
-            if parent is not None:
-                parents[parent.mem_id, tag, str(node.attributes.get("class") or "")] += 1
+    counts, link_chars, heading_links, p_lens, parents = _structure(body)
+    tags = {name: counts[tid] for tid, name in _TAG_IDS.items()}
+    long_p = [n for n in p_lens if n >= 150]
     text = body.text(deep=True, separator=" ", strip=True) or ""
     chars = max(len(text), 1)
-    for tag in ("article", "time", "h1", "h2", "h3", "h4", "p", "pre", "code", "table", "form", "input",
-                "li", "a", "img", "blockquote", "nav", "aside"):  # fmt: skip
+    for tag in _TAGS:
         f[f"n.{tag}"] = _log(tags[tag])
     f["chars"] = _log(chars)
     f["link_density"] = min(link_chars / chars, 1.0)
-    f["p_share"] = min(p_chars / chars, 1.0)
-    f["long_p"] = _log(long_p)
-    f["prose_share"] = min(long_chars / chars, 1.0)
+    f["p_share"] = min(sum(p_lens) / chars, 1.0)
+    f["long_p"] = _log(len(long_p))
+    f["prose_share"] = min(sum(long_p) / chars, 1.0)
     f["heading_links"] = _log(heading_links)
     headings = tags["h2"] + tags["h3"] + tags["h4"]
     f["heading_link_share"] = heading_links / headings if headings else 0.0
@@ -192,8 +200,7 @@ def features(
     f["repeat_groups"] = _log(sum(1 for n in parents.values() if n >= 4))
     per_k = 1000.0 / chars
     text = text.lower()
-    said = {k: sum(text.count(p) for p in phrases) for k, phrases in _PHRASES.items()}
-    said.update({k: len(rx.findall(text)) for k, rx in _PATTERNS.items()})
+    said = _said(text)
     for name, n in said.items():
         f[f"t.{name}"] = _log(n)
     f["t.price_k"] = min(said["price"] * per_k, 5.0)
@@ -201,6 +208,46 @@ def features(
     f["meta.author"] = float("author" in meta)
     f["meta.price"] = float(priced)
     return f
+
+
+def _structure(body: LexborNode) -> tuple[Counter[int], int, int, list[int], Counter[tuple[int, int, str]]]:
+    """One walk over the body's elements of _TAGS: their counts by tag id, the characters of
+    link text, the links that are a heading's child, each paragraph's length, and sibling
+    articles/list items by (parent, tag, class): the page's repeated cards."""
+    counts: Counter[int] = Counter()
+    link_chars = 0
+    heading_links = 0
+    p_lens: list[int] = []
+    parents: Counter[tuple[int, int, str]] = Counter()
+    for node in body.css(_QUERY):
+        tid = node.tag_id
+        counts[tid] += 1
+        if tid == _A:
+            link_chars += len(node.text(deep=True, strip=True) or "")
+            parent = node.parent
+            if parent is not None and parent.tag_id in _HEADS:
+                heading_links += 1
+        elif tid == _P:
+            p_lens.append(len(node.text(deep=True, strip=True) or ""))
+        elif tid in _REPEATS:
+            parent = node.parent
+            if parent is not None:
+                parents[parent.mem_id, tid, str(node.attributes.get("class") or "")] += 1
+    return counts, link_chars, heading_links, p_lens, parents
+
+
+def _said(text: str) -> dict[str, int]:
+    """Each text signal's count in the page's lower-cased text (phrases: str.count summed;
+    patterns: non-overlapping matches), skipping what a missing substring rules out."""
+    absent = {k for k in _SHARED if k not in text}
+    said = {
+        kind: sum(text.count(p) for p in phrases if _KEY[p] not in absent)
+        for kind, phrases in _PHRASES.items()
+    }
+    for kind, rx in _PATTERNS.items():
+        needs = _NEEDS.get(kind)
+        said[kind] = len(rx.findall(text)) if needs is None or any(k in text for k in needs) else 0
+    return said
 
 
 def _head_tags(tree: LexborHTMLParser) -> tuple[str, bool]:
