@@ -22,9 +22,11 @@ import re
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from typing import Any
 from urllib.parse import urlsplit
 
+import ahocorasick_rs
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .config import PAGE_TYPES
@@ -52,8 +54,9 @@ _SPLIT = re.compile(r"[^a-z0-9]+")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _DIGITS = re.compile(r"\d{4,}")
 
-# Text signals over the page's visible text in lower case: phrases counted with str.count
-# (an re.I alternation of them cost ~5 ms on a 16k-character page), and a few patterns
+# Text signals over the page's visible text in lower case: phrases counted as str.count
+# counts them (an re.I alternation of them cost ~5 ms on a 16k-character page, ~50
+# str.count scans ~0.4 ms; one Aho-Corasick pass, below, ~0.04 ms), and a few patterns
 # that start with a character class or a literal. All linear (tests/test_regex_audit.py).
 _PHRASES: dict[str, tuple[str, ...]] = {
     "cart": ("add to cart", "add to bag", "add to basket", "add to wishlist", "buy now", "in stock",
@@ -74,10 +77,15 @@ _DATES = re.compile(r"\d(?:\d?,? (?:19|20)\d\d\b|\d{3}-\d\d-\d\d)")  # "4, 2025"
 _POST_NO = re.compile(r"#\d")  # "#12": a thread's post numbers
 _PATTERNS = {"price": _PRICE, "ago": _AGO, "dates": _DATES, "post_no": _POST_NO}
 
-# Substrings that several phrases share: absent from the text (one scan), each phrase that
-# contains it is too, and its count (a scan of its own) is 0 without looking.
-_SHARED = ("add to ", "free ", "get ", "call ", "stock", "repl")
-_KEY = {p: next((k for k in _SHARED if k in p), "") for v in _PHRASES.values() for p in v}
+# The phrases in one automaton over the text's UTF-8 (ASCII phrases match the same places
+# in it), every occurrence reported (overlapping): str.count's non-overlapping count for a
+# phrase that cannot overlap itself. The rest ("read more": "re…re") keep str.count.
+_PHRASE_LIST = [p for v in _PHRASES.values() for p in v]
+_SELF_OVERLAPPING = frozenset(p for p in _PHRASE_LIST if any(p[:k] == p[-k:] for k in range(1, len(p))))
+_AUTOMATON_PHRASES = [p for p in _PHRASE_LIST if p not in _SELF_OVERLAPPING]
+_AUTOMATON = ahocorasick_rs.BytesAhoCorasick([p.encode() for p in _AUTOMATON_PHRASES])
+_GROUP = [next(k for k, v in _PHRASES.items() if p in v) for p in _AUTOMATON_PHRASES]
+_FIRST = itemgetter(0)  # a match's phrase index
 # Where a pattern can match: every match contains one of its needles, within `before`
 # characters before the needle and `after` after it (one more than the match can reach,
 # so that a final \b sees the character that follows). findall then runs only on those
@@ -236,13 +244,15 @@ def _structure(body: LexborNode) -> tuple[Counter[int], int, int, list[int], Cou
 
 
 def _said(text: str) -> dict[str, int]:
-    """Each text signal's count in the page's lower-cased text (phrases: str.count summed;
-    patterns: non-overlapping matches), skipping what a missing substring rules out."""
-    absent = {k for k in _SHARED if k not in text}
+    """Each text signal's count in the page's lower-cased text: for a kind of phrase, the
+    sum of each phrase's str.count; for a pattern, len(findall)."""
     said = {
-        kind: sum(text.count(p) for p in phrases if _KEY[p] not in absent)
+        kind: sum(text.count(p) for p in phrases if p in _SELF_OVERLAPPING)
         for kind, phrases in _PHRASES.items()
     }
+    found = _AUTOMATON.find_matches_as_indexes(text.encode("utf-8", "surrogatepass"), overlapping=True)
+    for index, n in Counter(map(_FIRST, found)).items():
+        said[_GROUP[index]] += n
     for kind, rx in _PATTERNS.items():
         said[kind] = windowed_count(rx, text, *_WINDOWS[kind])
     return said

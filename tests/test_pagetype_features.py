@@ -66,3 +66,18 @@ def test_structure_counts_and_phrases_as_counted_by_hand() -> None:
     assert f["t.cart"] == math.log1p(3)  # add to cart, add to bag, free shipping
     assert f["t.forum"] == math.log1p(2)  # reply, replies
     assert f["t.service"] == 0.0
+
+
+WORDS = ["add to ", "cart", "bag", "reply", "replies", "repl", "get a quote", "quote", "read more", "read mo",
+         "re", "ad more", "sign up", "upvote", "book a", "asked", "member", "our team", " ", "  ", "\n", "é",
+         "’", "x", "posts:", "in stock", "out of stock", "stock"]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=30).map("".join))
+def test_phrase_counts_equal_str_count_summed(text: str) -> None:
+    # overlapping phrases ("get a quote" holds "quote"; "read moread more" two overlapping
+    # "read more"s) and non-ASCII text around them
+    said = pagetype._said(text)
+    for kind, phrases in pagetype._PHRASES.items():
+        assert said[kind] == sum(text.count(p) for p in phrases), kind
