@@ -1,6 +1,7 @@
 """The page-type features' shortcuts give the values the model was trained on: the windowed
-pattern counts equal a findall over the whole text, and one hand-written page's counts
-come out as counted by hand. (bench/same_features.py checks every dev-wcxb page.)"""
+pattern counts equal a findall over the whole text, the one-pass phrase counts equal
+str.count summed, and one hand-written page's counts come out as counted by hand.
+(bench/same_features.py checks every dev-wcxb page.)"""
 
 from __future__ import annotations
 
