@@ -95,7 +95,7 @@ def stages(docs: Sequence[str]) -> None:
     """CPU ms a page for each stage of fast mode, in pipeline order (each stage's input is
     prepared by the stages before it, outside its timer)."""
     from cleaner import Cleaner, limits
-    from cleaner.html import density, dom, meta
+    from cleaner.html import density, dom, meta, pagetype
     from cleaner.html import page as html
 
     cleaner = Cleaner(html_fast=True)
@@ -113,6 +113,8 @@ def stages(docs: Sequence[str]) -> None:
         tree = timed("parse (Lexbor)", dom.parse, doc)
         ld = timed("strip script/style/...", dom.strip_never_text, tree)
         info = timed("metadata", meta.read_metadata, tree, ld)
+        f = timed("page type: features", pagetype.features, tree, info, info.get("url"), ld)
+        info["page_type"] = timed("page type: model", pagetype.decide, f)
         timed("title candidates", meta.title_candidates, tree)
         timed("DOM pass (prune)", partial(dom.prune, tree, strip=False))
         page = timed("density walk", density.page_blocks, tree)
