@@ -14,7 +14,7 @@ from .model import REASONS, Removal, Repair, Result
 from .pipeline import Cleaner, clean
 from .repairs.fix import repair
 
-__version__ = "0.1.0"
+__version__ = "0.4.0.dev0"
 
 __all__ = [
     "REASONS",
