@@ -28,21 +28,26 @@ SET = "dev-wcxb"
 TYPES = ("article", "forum", "listing", "collection", "product", "documentation", "service")
 
 
-def page_rows(limit: int | None = None) -> list[dict[str, Any]]:
-    """Every dev-wcxb page as {id, site, split, label, features} (features as the pipeline
-    computes them: parse, strip, metadata, then pagetype.features)."""
+def page_features(page: dict[str, Any]) -> dict[str, float]:
+    """A page's classifier features as the pipeline computes them: parse, strip, metadata,
+    then pagetype.features (with the page's URL, else its canonical one)."""
     from cleaner.html import dom
     from cleaner.html.meta import read_metadata
     from cleaner.html.pagetype import features
 
+    tree = dom.parse(page["html"])
+    ld = dom.strip_never_text(tree)
+    meta = read_metadata(tree, ld)
+    return features(tree, meta, page.get("url") or meta.get("url"), ld)
+
+
+def page_rows(limit: int | None = None) -> list[dict[str, Any]]:
+    """Every dev-wcxb page as {id, site, split, label, features}."""
     site = sites(SET)
     rows: list[dict[str, Any]] = []
     for k, page in enumerate(pages(SET, repair=False)):
         if limit is not None and k >= limit:
             break
-        tree = dom.parse(page["html"])
-        ld = dom.strip_never_text(tree)
-        meta = read_metadata(tree, ld)
         pid = str(page["id"])
         rows.append(
             {
@@ -51,7 +56,7 @@ def page_rows(limit: int | None = None) -> list[dict[str, Any]]:
                 "site": site[pid],
                 "split": split_of(site[pid]),
                 "label": page["page_type"],
-                "features": features(tree, meta, page.get("url") or meta.get("url"), ld),
+                "features": page_features(page),
             }
         )
     return rows

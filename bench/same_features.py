@@ -24,19 +24,14 @@ from bench.data import pages
 
 def page_features(sets: Sequence[str], limit: int | None) -> dict[str, dict[str, float]]:
     """Each page's feature dict, keyed "set/id"."""
-    from cleaner.html import dom
-    from cleaner.html.meta import read_metadata
-    from cleaner.html.pagetype import features
+    from bench.page_types import page_features as of
 
     out: dict[str, dict[str, float]] = {}
     for name in sets:
         for k, page in enumerate(pages(name, repair=False)):
             if limit is not None and k >= limit:
                 break
-            tree = dom.parse(page["html"])
-            ld = dom.strip_never_text(tree)
-            meta = read_metadata(tree, ld)
-            out[f"{name}/{page['id']}"] = features(tree, meta, page.get("url") or meta.get("url"), ld)
+            out[f"{name}/{page['id']}"] = of(page)
     return out
 
 
