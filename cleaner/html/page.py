@@ -93,12 +93,15 @@ def extract_blocks(
     keep_title: bool = False,
     page_type: str | None = None,
     url: str | None = None,
+    wanted: frozenset[str] | None = None,
 ) -> tuple[list[HtmlBlock], dict[str, Any], list[dom.Drop]]:
     """The main content's blocks, the page metadata (with its `page_type`) and what the DOM
     pass dropped; with `keep_title`, the title first (as the page shows it when it is among
     the first blocks). page_type: what the page is, when the caller knows (else the
     classifier's guess): its row of typed.py decides what the DOM pass keeps and which
-    extractor runs. url: the page's address, for the classifier (else its canonical link)."""
+    extractor runs. url: the page's address, for the classifier (else its canonical link).
+    wanted: the page types worth extracting (None: all); a page of another type stops after
+    its metadata, with no blocks, as a filtered crawl drops it anyway."""
     tree = dom.parse(html)
     ld = dom.strip_never_text(tree)
     meta = read_metadata(tree, ld)
@@ -106,8 +109,10 @@ def extract_blocks(
     if page_type:
         meta["page_type"] = page_type
     else:
-        meta["page_type"], meta["page_type_score"] = guess(tree, meta, url or meta.get("url"), ld)
-        meta["page_type_score"] = round(meta["page_type_score"], 3)
+        meta["page_type"], score = guess(tree, meta, url or meta.get("url"), ld)
+        meta["page_type_score"] = round(score, 3)
+    if wanted is not None and meta["page_type"] not in wanted:
+        return [], meta, []
     knobs = typed.knobs(applied(meta, page_type))
     titles = title_candidates(tree)
     drops = dom.prune(tree, strip=False, keep=knobs.dom_keep)
@@ -256,7 +261,12 @@ def clean_html(
     than the page's metadata; the text core gets it too (which context rules run)."""
     config = cleaner.config
     blocks, meta, drops = extract_blocks(
-        html, fast=config.html_fast, keep_title=config.keep_title, page_type=page_type, url=url
+        html,
+        fast=config.html_fast,
+        keep_title=config.keep_title,
+        page_type=page_type,
+        url=url,
+        wanted=config.page_types,
     )
     if url:
         meta["url"] = url

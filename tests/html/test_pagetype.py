@@ -148,6 +148,20 @@ def test_unwanted_types_come_out_empty_with_one_page_type_removal() -> None:
     assert keep.clean(PARA).text == PARA  # text input passes: it has no page type
 
 
+def test_an_unwanted_page_is_not_extracted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A filtered crawl pays for the classifier only: no DOM pass, no extractor."""
+    from cleaner.html import page as html_page
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("extraction ran for a page that is dropped")
+
+    monkeypatch.setattr(html_page.dom, "prune", refuse)
+    url = "https://shop.example/products/trail-kettle-1l"
+    for fast in (False, True):
+        r = cleaner.Cleaner(page_types=frozenset({"article"}), html_fast=fast).clean(product_page(), url=url)
+        assert r.text == "" and r.removed[0].reason == "page-type"
+
+
 def test_config_checks_the_page_types() -> None:
     assert Config(page_types=frozenset({"article", "forum"})).page_types == {"article", "forum"}
     assert Config(page_types="listing").page_types == {"listing"}  # type: ignore[arg-type]
