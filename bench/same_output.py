@@ -2,6 +2,8 @@
 
     .venv/bin/python -m bench.same_output --write before.json [--kind main full] [--limit N]
     .venv/bin/python -m bench.same_output --compare before.json [--show 5]
+    .venv/bin/python -m bench.same_output --html fast --write before.json [--limit N]
+
 
 Cleans the validation-site pages (bench/sites.py) of every dev set, `main` and `full`
 inputs, with the default cleaner (learned scorer on) and records, per page, a digest of
@@ -9,6 +11,10 @@ what a user sees: the clean text and every removal (text, reason, rule, line, sc
 places, evidence). `--compare` re-runs and lists the pages whose digest differs, with
 their first differing removal, so a speed change can show it changes nothing (or exactly
 what it changes). Exit status 1 when any page differs.
+
+`--html fast` (or `default`): HTML mode instead, on every page of every dev set (all
+sites: an HTML speed change must change no page), and the digest covers the metadata too
+(page type and its score, title, date, ...).
 """
 
 from __future__ import annotations
@@ -21,13 +27,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.data import SETS, text_inputs
+from bench.data import SETS, pages, text_inputs
 from bench.sites import page_split
 
 
-def digest(result: Any) -> str:
-    """sha1 over the clean text and the removals (score rounded: float noise is not a change)."""
+def digest(result: Any, metadata: bool = False) -> str:
+    """sha1 over the clean text and the removals (score rounded: float noise is not a change);
+    with `metadata`, over the metadata too."""
     h = hashlib.sha1(result.text.encode("utf-8", "surrogatepass"))
+    if metadata:
+        h.update(json.dumps(result.metadata, sort_keys=True, default=str).encode("utf-8", "surrogatepass"))
     for r in result.removed:
         score = "" if r.score is None else f"{r.score:.4f}"
         h.update(f"\0{r.line}\0{r.reason}\0{r.rule}\0{score}\0{'|'.join(r.evidence)}\0".encode())
@@ -54,6 +63,24 @@ def run(kinds: Sequence[str], limit: int | None) -> dict[str, dict[str, Any]]:
     return out
 
 
+def run_html(mode: str, limit: int | None) -> dict[str, dict[str, Any]]:
+    """Digests of HTML mode (`fast` or `default`) on the first `limit` pages of each dev set."""
+    import cleaner
+
+    c = cleaner.Cleaner(html_fast=mode == "fast")
+    out: dict[str, dict[str, Any]] = {}
+    for name in SETS:
+        for _, p in zip(range(limit or 10**9), pages(name), strict=False):
+            key = f"{name}/html-{mode}/{p['id']}"
+            try:
+                r = c.clean(p["html"], kind="html")
+            except cleaner.InputError as exc:  # a refused page: the refusal must stay the same
+                out[key] = {"digest": f"refused: {exc}", "removed": []}
+                continue
+            out[key] = {"digest": digest(r, metadata=True), "removed": removals(r)}
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     what = ap.add_mutually_exclusive_group(required=True)
@@ -61,9 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     what.add_argument("--compare", type=Path, help="compare with digests recorded earlier")
     ap.add_argument("--kind", nargs="+", default=["main", "full"], choices=("main", "full"))
     ap.add_argument("--limit", type=int, default=None, help="first N validation pages of each set")
+    ap.add_argument("--html", choices=("fast", "default"), help="HTML mode on every dev page")
     ap.add_argument("--show", type=int, default=5, help="differing pages to print in detail")
     args = ap.parse_args(argv)
-    now = run(args.kind, args.limit)
+    now = run_html(args.html, args.limit) if args.html else run(args.kind, args.limit)
     if args.write:
         args.write.write_text(json.dumps(now), encoding="utf-8")
         print(f"{len(now)} pages recorded in {args.write}")

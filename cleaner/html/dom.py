@@ -23,6 +23,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import ahocorasick_rs
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 __all__ = [
@@ -99,6 +100,8 @@ class TokenRules:
     start_words: frozenset[str]  # every word a token or pair rule starts from
     selector: str  # the CSS query for candidate elements
     drop_selector: str  # the CSS query for `drop_tags`
+    # every start word and exact name, for one substring scan (name_verdict's first test)
+    starts: ahocorasick_rs.BytesAhoCorasick
 
 
 @lru_cache(maxsize=1)
@@ -107,6 +110,7 @@ def load_tokens() -> TokenRules:
     raw = resources.files("cleaner.rules").joinpath("html_tokens.json").read_text(encoding="utf-8")
     d: dict[str, Any] = json.loads(raw)
     guarded = {str(k): str(v) for k, v in d["guarded_tags"].items()}
+    names = {str(k).lower(): str(v) for k, v in d["names"].items()}
     pairs: dict[tuple[str, str], str] = {}
     for k, v in d["pairs"].items():
         a, b = k.split()
@@ -121,7 +125,7 @@ def load_tokens() -> TokenRules:
         gallery_share=float(d["gallery_share"]),
         tokens={str(k): str(v) for k, v in d["tokens"].items()},
         pairs=pairs,
-        names={str(k).lower(): str(v) for k, v in d["names"].items()},
+        names=names,
         ignore_prefixes=tuple(d["ignore_prefixes"]),
         taxonomy_words=frozenset(d["taxonomy_words"]),
         state_words=frozenset(d["state_words"]),
@@ -130,6 +134,9 @@ def load_tokens() -> TokenRules:
         start_words=frozenset(d["tokens"]) | {a for a, _ in pairs},
         selector=",".join([f":is([class],[id],[hidden]):not({','.join(QUERY_SKIPS)})", *guarded]),
         drop_selector=",".join(d["drop_tags"]),
+        starts=ahocorasick_rs.BytesAhoCorasick(
+            sorted({w.encode() for w in (*d["tokens"], *(a for a, _ in pairs), *names)})
+        ),
     )
 
 
@@ -173,11 +180,15 @@ def name_verdict(classes: str, ident: str) -> tuple[str, str] | None:
     """(reason, rule id) for an element's class and id attributes, or None (cached: sites
     repeat their class strings on every page).
 
-    Most strings name no clutter at all: one pass over all their words, and a set test
-    against every word a rule could start from, settles those before any per-name work."""
+    Most strings name no clutter at all: one substring scan for every word a rule could
+    start from and every exact name (a word or a name is a piece of the lower-cased string),
+    then one pass over their words, settle those before any per-name work."""
     rules = load_tokens()
     both = f"{classes} {ident}"
-    if rules.start_words.isdisjoint(words(both)) and rules.names.keys().isdisjoint(both.lower().split()):
+    low = both.lower()
+    if not rules.starts.find_matches_as_indexes(low.encode("utf-8", "surrogatepass")):
+        return None
+    if rules.start_words.isdisjoint(words(both)) and rules.names.keys().isdisjoint(low.split()):
         return None
     names = classes.split()
     per_name = [(n, words(n)) for n in names]
@@ -197,10 +208,6 @@ def name_verdict(classes: str, ident: str) -> tuple[str, str] | None:
 def parse(html: str) -> LexborHTMLParser:
     """The Lexbor tree of a page (never raises on broken markup: Lexbor repairs as browsers do)."""
     return LexborHTMLParser(html)
-
-
-def _text(node: LexborNode) -> str:
-    return " ".join(node.text(deep=True, separator=" ").split())
 
 
 def _prose(node: LexborNode, least: int) -> int:
@@ -309,6 +316,7 @@ def prune(
     if body is None:
         return []
     page_chars = page_prose = body_chars = -1  # computed on first need
+    body_raw = ""
     chosen: list[tuple[LexborNode, str, str, str]] = []
     inside: set[int] = set()  # candidates under a chosen subtree: never looked at
     for node in body.css(rules.selector):
@@ -320,14 +328,15 @@ def prune(
             continue
         raw = node.text(deep=True, separator=" ")
         if page_chars < 0:
-            page_chars = len(body.text(deep=True, separator=" ")) or 1
+            body_raw = body.text(deep=True, separator=" ")
+            page_chars = len(body_raw) or 1
             page_prose = _prose(body, rules.prose_chars)
         n = len(raw)
         guarded = found[0] not in rules.unguarded
         if guarded and n > RAW_SLACK * rules.guard_share * page_chars:  # then the exact test
-            if body_chars < 0:
-                body_chars = len(_text(body))
-            chars, links = len(_text(node)), _link_chars(node)
+            if body_chars < 0:  # normalised, from the text at hand (nothing is freed yet)
+                body_chars = len(" ".join(body_raw.split()))
+            chars, links = len(" ".join(raw.split())), _link_chars(node)
             # without its list items the test is stricter: count them only when it can pass
             if holds_text(chars, links, body_chars, rules) and holds_text(
                 chars - _item_chars(node, 0), links, body_chars, rules
