@@ -47,7 +47,7 @@ def cold_start(name: str) -> None:
     if name.startswith("cleaner"):
         from cleaner.html import dom
 
-        dom.name_verdict.cache_clear()
+        dom.forget()
 
 
 def one_pass(name: str, fn: Any, docs: Sequence[str]) -> tuple[float, int]:
@@ -107,7 +107,7 @@ def stages(docs: Sequence[str]) -> None:
         spent[name] = spent.get(name, 0.0) + time.process_time() - start
         return out
 
-    dom.name_verdict.cache_clear()  # both passes start cold: each page is a new site here
+    dom.forget()  # both passes start cold: each page is a new site here
     for doc in docs:
         timed("depth guard", limits.nesting_depth, doc)
         tree = timed("parse (Lexbor)", dom.parse, doc)
@@ -124,7 +124,7 @@ def stages(docs: Sequence[str]) -> None:
         held = [tree]
         tree = page = None
         timed("free the tree", held.clear)
-    dom.name_verdict.cache_clear()
+    dom.forget()
     start = time.process_time()
     for doc in docs:
         html.clean_html(cleaner, doc)

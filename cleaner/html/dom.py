@@ -31,6 +31,7 @@ __all__ = [
     "NEVER_DROPPED",
     "Drop",
     "TokenRules",
+    "forget",
     "load_tokens",
     "name_verdict",
     "parse",
@@ -175,6 +176,25 @@ def _one_name(name: str, ws: list[str], rules: TokenRules) -> tuple[str, str] | 
     return None
 
 
+# Each class name's (or id's) part of a verdict, by name: a class string never seen before
+# is mostly names seen before ("widget", "sidebar-left", "entry-meta"), and their words
+# and rules need not be read again. Bounded: cleared when full.
+_PARTS: dict[str, tuple[bool, tuple[str, str] | None]] = {}
+PARTS_MEMO = 65536
+
+
+def _name_part(name: str, rules: TokenRules) -> tuple[bool, tuple[str, str] | None]:
+    """Whether all of `name`'s words are content words, and its own `_one_name` verdict."""
+    got = _PARTS.get(name)
+    if got is None:
+        ws = words(name)
+        got = (bool(ws) and rules.content_words.issuperset(ws), _one_name(name, ws, rules))
+        if len(_PARTS) >= PARTS_MEMO:
+            _PARTS.clear()
+        _PARTS[name] = got
+    return got
+
+
 @lru_cache(maxsize=65536)
 def name_verdict(classes: str, ident: str) -> tuple[str, str] | None:
     """(reason, rule id) for an element's class and id attributes, or None (cached: sites
@@ -190,19 +210,23 @@ def name_verdict(classes: str, ident: str) -> tuple[str, str] | None:
         return None
     if rules.start_words.isdisjoint(words(both)) and rules.names.keys().isdisjoint(low.split()):
         return None
-    names = classes.split()
-    per_name = [(n, words(n)) for n in names]
-    if any(ws and rules.content_words.issuperset(ws) for _, ws in per_name):
+    parts = [_name_part(n, rules) for n in classes.split()]
+    if any([content for content, _ in parts]):
         return None  # the article's own container, whatever else it is called
     if ident:
-        hit = _one_name(ident, words(ident), rules)
+        hit = _name_part(ident, rules)[1]
         if hit is not None:
             return hit[0], f"dom.id.{hit[1]}"
-    for name, ws in per_name:
-        hit = _one_name(name, ws, rules)
+    for _, hit in parts:
         if hit is not None:
             return hit[0], f"dom.class.{hit[1]}"
     return None
+
+
+def forget() -> None:
+    """Forget every class name seen (name_verdict's caches), as a fresh process would."""
+    name_verdict.cache_clear()
+    _PARTS.clear()
 
 
 def parse(html: str) -> LexborHTMLParser:
