@@ -133,7 +133,9 @@ def load_tokens() -> TokenRules:
         content_words=frozenset(d["content_words"]),
         unguarded=frozenset(d["unguarded_reasons"]),
         start_words=frozenset(d["tokens"]) | {a for a, _ in pairs},
-        selector=",".join([f":is([class],[id],[hidden]):not({','.join(QUERY_SKIPS)})", *guarded]),
+        # one :is() around the list: a plain list yields an element once for every member it
+        # matches (a <nav id=...> twice), and each copy would be judged again
+        selector=f":is(:is([class],[id],[hidden]):not({','.join(QUERY_SKIPS)}),{','.join(guarded)})",
         drop_selector=",".join(d["drop_tags"]),
         starts=ahocorasick_rs.BytesAhoCorasick(
             sorted({w.encode() for w in (*d["tokens"], *(a for a, _ in pairs), *names)})
@@ -373,8 +375,8 @@ def prune(
                 found[0], n, prose - _item_chars(node, rules.prose_chars), page_prose, rules
             ):
                 continue  # most of the page's prose: a layout wrapper around the article
-        # Candidates come in document order, so the ones in this subtree come next (a
-        # selector list may also yield this node again): skip them by id, with no climb.
+        # Candidates come in document order (each once: one :is() query), so the ones in
+        # this subtree come next: skip them by id, with no climb.
         inside.add(mid)
         inside.update(n.mem_id for n in node.css(rules.selector))
         chosen.append((node, found[0], found[1], raw))
