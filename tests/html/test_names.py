@@ -1,5 +1,6 @@
 """name_verdict's shortcuts (a substring scan, then a word scan) must settle only strings
-that no rule can name: its verdict stays the rules' verdict over the whole strings."""
+that no rule can name, and its per-name memo must give what the names' rules give: its
+verdict stays the rules' verdict over the whole strings, whatever names were seen before."""
 
 from __future__ import annotations
 
