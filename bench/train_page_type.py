@@ -34,6 +34,7 @@ import datetime as dt
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -229,7 +230,7 @@ def thresholds(found: list[dict[str, Any]], article_cost: float) -> tuple[dict[s
     return sure, lines
 
 
-def _share(hits: Any) -> float:
+def _share(hits: Iterable[bool]) -> float:
     got = list(hits)
     return round(sum(got) / max(len(got), 1), 3)
 
