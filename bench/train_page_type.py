@@ -14,17 +14,23 @@ Needs the `train` extra (scikit-learn). Deterministic given its seed and the dat
   product per type in pure Python, and the weights say what counts. Features must fire on
   `--min-sites` training sites. (Gradient boosting and random forests were no better out
   of fold: 0.84-0.85.)
+- Article model (the model's `article`): article or not, logistic regression over the same
+  features and JUDGE_ONLY's, learned from dev-wcxb's training sites and every page of
+  ARTICLE_SETS' training sites (old news and blog posts, which the type model alone reads
+  as listings), labelled article. Its bound per type (`over`: at p(article) >= over a
+  non-article guess becomes an article) is chosen for out-of-fold type accuracy over all
+  those pages (choose_over). One by-site fold assignment serves both models.
 - Confidence thresholds (the model's `sure`, read by cleaner.html.pagetype.trusted): a type's
   own extraction applies only when the model's probability for it is at least its
   threshold, else the article's. Chosen per type on the training sites' out-of-fold
-  guesses: each page the fold model does not call an article is cleaned (default and fast
+  guesses (both models): each page the fold models do not call an article is cleaned (default and fast
   mode) with that type's row and with the article's, and the threshold on a coarse grid
   that maximises the summed word-F1 gain wins (so an error costs what it costs the
   output), less `--article-cost` (0.1) for each gold article it hands another row: the
   issue's "article behaviour stays as it is", which a gold's F1 barely sees. The
-  training sites of dev-dragnet-train (all news articles, full golds, never seen by the
-  model) join dev-wcxb's, so misread articles weigh as in a news crawl. Takes ~4
-  minutes; `--no-thresholds` trusts every guess.
+  training sites of dev-dragnet-train (all news articles, full golds) join dev-wcxb's, so
+  misread articles weigh as in a news crawl. Takes ~1.5 minutes; `--no-thresholds`
+  trusts every guess.
 """
 
 from __future__ import annotations
@@ -338,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         "article model": {"over": over, "articles called article": articles},
         "options": {"seed": args.seed, "c": args.c, "folds": args.folds, "min_sites": args.min_sites},
         "features": len(names),
+        "article model features": len(judge_names),
         "train pages": len(train),
         "val pages": len(val),
         "train types": dict(Counter(gold_train).most_common()),
@@ -360,7 +367,8 @@ def main(argv: list[str] | None = None) -> int:
             "article_cost": args.article_cost,
             "table": table,
         },
-        "url": "the page's URL as the crawler gives it (dev-wcxb `url`); else its canonical link or og:url",
+        "url": "the page's URL as the crawler gives it (dev-wcxb `url`); else its canonical link or og:url; "
+        "none: no URL features (read as the training mean)",
     }
     if args.dry_run:
         return 0

@@ -6,7 +6,9 @@ types are rare and often wrong (a shop's home page says "WebSite", a forum threa
 "Article"), and no single cue decides; weighing many weak, site-independent cues (how
 many cards repeat, how many <time>s and <pre>s, prices, reply markers, the URL's words)
 generalises across sites where a rule list fits the sites it was written from
-(rs-trafilatura's page-type classifier does the same beside its rules). The model is data
+(rs-trafilatura's page-type classifier does the same beside its rules). A second model,
+article or not, also learned from old news and blog posts (which the type model, trained on
+2026 pages, reads as listings), may overrule a non-article guess. Both are data
 (`models/page_type.json`, trained by `python -m bench.train_page_type`, card beside it);
 inference is a dot product per type in pure Python.
 
