@@ -22,7 +22,8 @@ Systems:
 - cleaner-oracle, cleaner-fast-oracle: the same two, told the page's gold `page_type`
   (`clean(..., page_type=...)`): each type's own extraction, without the classifier;
 - cleaner-every-guess, cleaner-fast-every-guess: the same two with the classifier's
-  confidence policy off (every guess picks its type's row; pagetype.trusted);
+  confidence policy off (every guess picks its type's row; pagetype.trusted; the article
+  model still decides what is an article);
 - trafilatura-precision: `trafilatura.extract(html, favor_precision=True, include_comments=False)`;
 - trafilatura: `trafilatura.extract(html, include_comments=False)`;
 - readability: readability-lxml's `Document(html).summary()`, its text by lxml;

@@ -6,7 +6,9 @@ types are rare and often wrong (a shop's home page says "WebSite", a forum threa
 "Article"), and no single cue decides; weighing many weak, site-independent cues (how
 many cards repeat, how many <time>s and <pre>s, prices, reply markers, the URL's words)
 generalises across sites where a rule list fits the sites it was written from
-(rs-trafilatura's page-type classifier does the same beside its rules). The model is data
+(rs-trafilatura's page-type classifier does the same beside its rules). A second model,
+article or not, also learned from old news and blog posts (which the type model, trained on
+2026 pages, reads as listings), may overrule a non-article guess. Both are data
 (`models/page_type.json`, trained by `python -m bench.train_page_type`, card beside it);
 inference is a dot product per type in pure Python.
 
@@ -33,6 +35,7 @@ from ..config import PAGE_TYPES
 
 __all__ = [
     "PAGE_TYPES",
+    "URL_FEATURES",
     "classify",
     "decide",
     "decide_scored",
@@ -65,6 +68,7 @@ _QUOTED = re.compile(r'"([^"]*)"')
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _DIGITS = re.compile(r"\d{4,}")
+URL_FEATURES = ("url.", "host.")  # the features a page without a URL lacks
 
 # Text signals over the page's visible text in lower case: phrases counted as str.count
 # counts them (an re.I alternation of them cost ~5 ms on a 16k-character page, ~50
@@ -177,30 +181,16 @@ def features(
     for kind in ("article", "product", "website", "video", "profile", "book"):
         f[f"og.{kind}"] = float(og.startswith(kind) or og.endswith("." + kind))
 
-    words, host, path = _url_words(url or str(meta.get("url") or ""))
-    label = host.split(".")[0] if host.count(".") >= 2 else ""
-    for group, vocab in _URL_WORDS.items():
-        f[f"url.{group}"] = float(sum(w in vocab for w in words[:4]))
-        f[f"host.{group}"] = float(label in vocab)
-    for w in set(words[:4]) & _WORDS:
-        f[f"url.w.{w}"] = 1.0
-    if label in _WORDS:
-        f[f"host.w.{label}"] = 1.0
+    address = url or str(meta.get("url") or "")
+    if address:  # no URL: no URL features (not "a home page"); the model reads them as average
+        _url_features(f, address)
     for w in set(_SPLIT.split(str(meta.get("title", "")).lower())) & _TITLE_WORDS:
         f[f"title.w.{w}"] = 1.0
-    segments = [s for s in path.split("/") if s]
-    f["url.depth"] = float(min(len(segments), 6))
-    f["url.home"] = float(not segments)
-    f["url.year"] = float(any(_YEAR.match(s) for s in segments))
-    f["url.id"] = float(bool(_DIGITS.search(path)))
-    last = segments[-1] if segments else ""
-    f["url.slug_words"] = float(min(len([w for w in _SPLIT.split(last) if w]), 15))
-    f["url.html"] = float(last.endswith((".html", ".htm", ".php")))
 
     body = tree.body
     if body is None:
         return f
-    counts, link_chars, heading_links, p_lens, parents = _structure(body)
+    counts, link_chars, heading_links, p_lens, parents, top = _structure(body)
     tags = {name: counts[tid] for tid, name in _TAG_IDS.items()}
     long_p = [n for n in p_lens if n >= 150]
     text = body.text(deep=True, separator=" ", strip=True) or ""
@@ -210,6 +200,8 @@ def features(
     f["chars"] = _log(chars)
     f["link_density"] = min(link_chars / chars, 1.0)
     f["p_share"] = min(sum(p_lens) / chars, 1.0)
+    f["p_one_share"] = top / sum(p_lens) if p_lens and sum(p_lens) else 0.0  # one article's body
+    f["p_one_k"] = _log(top / 1000.0)
     f["long_p"] = _log(len(long_p))
     f["prose_share"] = min(sum(long_p) / chars, 1.0)
     f["heading_links"] = _log(heading_links)
@@ -228,23 +220,56 @@ def features(
     for name, n in said.items():
         f[f"t.{name}"] = _log(n)
     f["t.price_k"] = min(said["price"] * per_k, 5.0)
+    f["t.forum_k"] = min(said["forum"] * per_k, 10.0)  # a thread says "reply", "joined" in every post
     f["meta.date"] = float("date" in meta)
     f["meta.author"] = float("author" in meta)
     f["meta.price"] = float(priced)
     return f
 
 
-def _structure(body: LexborNode) -> tuple[Counter[int], int, int, list[int], Counter[tuple[int, int, str]]]:
+def _url_features(f: dict[str, float], address: str) -> None:
+    """The URL's features into f: its first path words by group, the host's first label,
+    depth, home page, a year, an id, the last segment's words and extension."""
+    words, host, path = _url_words(address)
+    label = host.split(".")[0] if host.count(".") >= 2 else ""
+    for group, vocab in _URL_WORDS.items():
+        f[f"url.{group}"] = float(sum(w in vocab for w in words[:4]))
+        f[f"host.{group}"] = float(label in vocab)
+    for w in set(words[:4]) & _WORDS:
+        f[f"url.w.{w}"] = 1.0
+    if label in _WORDS:
+        f[f"host.w.{label}"] = 1.0
+    segments = [s for s in path.split("/") if s]
+    f["url.depth"] = float(min(len(segments), 6))
+    f["url.home"] = float(not segments)
+    f["url.year"] = float(any(_YEAR.match(s) for s in segments))
+    f["url.id"] = float(bool(_DIGITS.search(path)))
+    last = segments[-1] if segments else ""
+    f["url.slug_words"] = float(min(len([w for w in _SPLIT.split(last) if w]), 15))
+    f["url.html"] = float(last.endswith((".html", ".htm", ".php")))
+
+
+def _structure(
+    body: LexborNode,
+) -> tuple[Counter[int], int, int, list[int], Counter[tuple[int, int, str]], int]:
     """One walk over the body's elements of _TAGS: their counts by tag id, the characters of
-    link text, the links that are a heading's child, each paragraph's length, and sibling
-    articles/list items by (parent, tag, class): the page's repeated cards."""
+    link text, the links that are a heading's child, each paragraph's length, sibling
+    articles/list items by (parent, tag, class): the page's repeated cards, and the most
+    paragraph text one element holds in its child paragraphs."""
     nodes = body.css(_QUERY)
     ids = [n.tag_id for n in nodes]  # comprehensions, not one loop with branches: faster
     links = [n for n, t in zip(nodes, ids, strict=True) if t == _A]
     # text(deep, separator, strip) positionally: keyword parsing costs a Cython call more
     link_chars = sum([len(n.text(True, "", True) or "") for n in links])
     heading_links = sum([1 for n in links if (up := n.parent) is not None and up.tag_id in _HEADS])
-    p_lens = [len(n.text(True, "", True) or "") for n, t in zip(nodes, ids, strict=True) if t == _P]
+    paras = [n for n, t in zip(nodes, ids, strict=True) if t == _P]
+    p_lens = [len(n.text(True, "", True) or "") for n in paras]
+    # the paragraphs' text by their parent: one article's body is one container's; a thread's
+    # posts, a listing's teasers are one container each
+    by_parent: Counter[int] = Counter()
+    for n, k in zip(paras, p_lens, strict=True):
+        up = n.parent
+        by_parent[up.mem_id if up is not None else 0] += k
     parents = Counter(
         [
             (up.mem_id, t, str(n.attributes.get("class") or ""))
@@ -252,7 +277,8 @@ def _structure(body: LexborNode) -> tuple[Counter[int], int, int, list[int], Cou
             if t in _REPEATS and (up := n.parent) is not None
         ]
     )
-    return Counter(ids), link_chars, heading_links, p_lens, parents
+    top = max(by_parent.values(), default=0)
+    return Counter(ids), link_chars, heading_links, p_lens, parents, top
 
 
 def _said(text: str) -> dict[str, int]:
@@ -340,14 +366,26 @@ def decide(f: dict[str, float], model: dict[str, Any] | None = None) -> str:
 
 
 def decide_scored(f: dict[str, float], model: dict[str, Any] | None = None) -> tuple[str, float]:
-    """The page type for a page's features and how sure the model is of it (see guess)."""
+    """The page type for a page's features and how sure the model is of it (see guess): the
+    type model's best guess, unless the model's article model (`model["article"]`) finds an
+    article at least as likely as its bound for that guess (`over`); the score of a non-article type is then
+    its probability in two stages, p(not an article) * p(type | not an article)."""
     if f.get("chars", 0.0) <= _log(1):
         return "other", 1.0
     if any(f.get(f"schema.{k}") for k in _FORUM_TYPES):
         return "forum", 1.0  # declared thread markup: every such training page was a forum
-    probs = probabilities(model or load_model(), f)
+    model = model or load_model()
+    probs = probabilities(model, f)
     best = max(probs, key=probs.__getitem__)
-    return best, probs[best]
+    judge = model.get("article")
+    if judge is None or best == "article":
+        return best, probs[best]
+    # Two stages: the article model (trained on old news and blog articles too, which the
+    # type model calls listings) decides article or not; the type model, which of the rest.
+    p_article = probabilities(judge, f)["article"]
+    if p_article >= judge["over"].get(best, 1.01):
+        return "article", p_article
+    return best, (1.0 - p_article) * probs[best] / max(1.0 - probs["article"], 1e-9)
 
 
 def predict(model: dict[str, Any], f: dict[str, float]) -> str:
@@ -358,11 +396,14 @@ def predict(model: dict[str, Any], f: dict[str, float]) -> str:
 
 def probabilities(model: dict[str, Any], f: dict[str, float]) -> dict[str, float]:
     """Each type's probability: the softmax of the linear scores over standardised features
-    (in the model's class order; ties go to the first)."""
+    (in the model's class order; ties go to the first). A page without a URL has none of the
+    URL's features (features()): they count as the training mean, i.e. as no evidence."""
     names: list[str] = model["features"]
     mean: list[float] = model["mean"]
     scale: list[float] = model["scale"]
     x = [(f.get(n, 0.0) - m) / s for n, m, s in zip(names, mean, scale, strict=True)]
+    if "url.depth" not in f:  # set for every page with a URL
+        x = [0.0 if n.startswith(URL_FEATURES) else v for n, v in zip(names, x, strict=True)]
     scores = [
         bias + sum(w * v for w, v in zip(weights, x, strict=True))
         for weights, bias in zip(model["weights"], model["bias"], strict=True)
