@@ -39,7 +39,7 @@ from typing import Any, Protocol
 from ..config import Config
 from ..model import Removal, Result
 from ..text.segment import body_shaped
-from . import density, dom, typed
+from . import density, dom, stream, typed
 from .context import LINKED_LINE
 from .extract import HtmlBlock, trafilatura_blocks
 from .merge import link_densities, merge
@@ -64,6 +64,11 @@ LINKS_PROSE = 250
 # of its words are in the density result (the same article, in blocks)
 LAYOUT_CELL = 800
 LAYOUT_AGREE = 0.5
+# trafilatura's fast pass (no fallback) sometimes keeps only a standfirst, a box or the first
+# section of a long article; when it finds less than this share of the density extractor's
+# characters (and that is at least FALLBACK_MIN), trafilatura runs again with its own
+# fallbacks (readability, jusText), which cost more than the extraction: a few pages in 20
+FAR_SHORT = 0.4
 TITLE_LOOKAHEAD = 3  # the title is looked for among the first blocks only
 # A linked block among them (one htmlctx would drop as a linked line) is the title when it
 # is the page's title less the site's name: at least TITLE_PART_CHARS and TITLE_PART_SHARE of it.
@@ -103,6 +108,8 @@ def extract_blocks(
     wanted: the page types worth extracting (None: all); a page of another type stops after
     its metadata, with no blocks, as a filtered crawl drops it anyway."""
     tree = dom.parse(html)
+    if stream.streamed(html):
+        stream.reveal(tree)  # React's streamed paragraphs into their places, before they look hidden
     ld = dom.strip_never_text(tree)
     meta = read_metadata(tree, ld)
     # before the DOM pass: the classifier needs the cards and threads it prunes
@@ -123,14 +130,16 @@ def extract_blocks(
     elif fast or len(markup) > TRAFILATURA_MAX:
         blocks = density.extract(tree)
     else:
-        blocks = trafilatura_blocks(markup, comments="comments" in knobs.dom_keep)
+        comments = "comments" in knobs.dom_keep
+        blocks = trafilatura_blocks(markup, comments=comments)
         page = density.page_blocks(tree)
+        dense = [page.blocks[k] for k in density.choose(page, math.inf)]
+        if _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FAR_SHORT * _chars(dense):
+            # far less than the density extractor: trafilatura's own fallbacks, now worth their cost
+            blocks = trafilatura_blocks(markup, comments=comments, fast=False)
         link_densities(blocks, page)
-        dense: list[HtmlBlock] = []
         layout = _layout_cells(blocks)  # the page's layout table read as a data table
         below = knobs.fallback_below
-        if layout or _chars(blocks) < below:  # or a short result: ask the density extractor
-            dense = [page.blocks[k] for k in density.choose(page, math.inf)]
         if layout and _words_in(blocks, dense) >= LAYOUT_AGREE:
             blocks = dense
         elif _chars(blocks) < below:

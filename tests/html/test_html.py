@@ -707,3 +707,29 @@ def test_a_data_table_stays_a_table() -> None:
     cell = HtmlBlock("| " + " ".join(b.text for b in story * 4) + " |", "td")
     assert _layout_cells([cell])
     assert not _layout_cells([*story * 6, cell])  # one long cell in a page of paragraphs
+
+
+@pytest.mark.parametrize("found", ["standfirst", "whole"])
+def test_trafilatura_runs_again_with_its_fallbacks_only_when_far_short(
+    monkeypatch: pytest.MonkeyPatch, found: str
+) -> None:
+    """Its fast pass kept a scrap of a long article (a standfirst, a box): its own fallbacks
+    run then, and only then (they cost more than the extraction)."""
+    from cleaner.html import page as html_page
+    from cleaner.html.extract import HtmlBlock
+
+    paras = [p.split(">", 1)[1] for p in ARTICLE.split("</p>") if p] * 3  # a long article
+    body = "".join(f"<p>{k} {t}</p>" for k, t in enumerate(paras))
+    whole = [HtmlBlock(f"{k} {t}") for k, t in enumerate(paras)]
+    calls: list[bool] = []
+
+    def fake(
+        markup: str, *, fast: bool = True, comments: bool = False, precision: bool = False
+    ) -> list[HtmlBlock]:
+        calls.append(fast)
+        return whole[:1] if fast and found == "standfirst" else whole
+
+    monkeypatch.setattr(html_page, "trafilatura_blocks", fake)
+    out = cleaner.Cleaner().clean(page(body), kind="html").text
+    assert out.split("\n") == [b.text for b in whole]
+    assert calls == ([True, False] if found == "standfirst" else [True])
