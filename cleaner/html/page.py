@@ -66,9 +66,12 @@ LAYOUT_CELL = 800
 LAYOUT_AGREE = 0.5
 # trafilatura's fast pass (no fallback) sometimes keeps only a standfirst, a box or the first
 # section of a long article; when it finds less than this share of the density extractor's
-# characters (and that is at least FALLBACK_MIN), trafilatura runs again with its own
-# fallbacks (readability, jusText), which cost more than the extraction: a few pages in 20
+# characters (and that is at least FALLBACK_MIN, and the density result did not stand in),
+# trafilatura runs again with its own fallbacks (readability, jusText), which cost more than
+# the extraction (a few pages in 20); kept when it holds RERUN_KEEPS of the fast pass's words
 FAR_SHORT = 0.4
+RERUN_KEEPS = 0.8
+RERUN_SAME = 0.95
 TITLE_LOOKAHEAD = 3  # the title is looked for among the first blocks only
 # A linked block among them (one htmlctx would drop as a linked line) is the title when it
 # is the page's title less the site's name: at least TITLE_PART_CHARS and TITLE_PART_SHARE of it.
@@ -134,9 +137,6 @@ def extract_blocks(
         blocks = trafilatura_blocks(markup, comments=comments)
         page = density.page_blocks(tree)
         dense = [page.blocks[k] for k in density.choose(page, math.inf)]
-        if _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FAR_SHORT * _chars(dense):
-            # far less than the density extractor: trafilatura's own fallbacks, now worth their cost
-            blocks = trafilatura_blocks(markup, comments=comments, fast=False)
         link_densities(blocks, page)
         layout = _layout_cells(blocks)  # the page's layout table read as a data table
         below = knobs.fallback_below
@@ -146,8 +146,10 @@ def extract_blocks(
             short = _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FALLBACK_SHARE * _chars(dense)
             if (short and _agree(blocks, dense)) or _links_only(blocks, dense):
                 blocks = dense  # trafilatura stopped short in the same article, or took a link list
-        if blocks is not dense:  # put back what trafilatura skipped of the same article
-            blocks = merge(blocks, page, density.choose(page))
+        if blocks is not dense:
+            if _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FAR_SHORT * _chars(dense):
+                blocks = _with_fallbacks(markup, blocks, page, comments)  # far short: worth their cost
+            blocks = merge(blocks, page, density.choose(page))  # what it skipped of the same article
 
     if not blocks and "<" in html and density.needs_rescue(tree):
         blocks = density.rescue(html)  # markup Lexbor reads as nothing (an unclosed <title>, ...)
@@ -159,6 +161,26 @@ def extract_blocks(
     elif keep_title and meta.get("title") and _declared(tree, ld):
         blocks.insert(0, HtmlBlock(str(meta["title"]), "h", 0.0, 1))
     return blocks, meta, drops
+
+
+def _with_fallbacks(
+    markup: str, blocks: list[HtmlBlock], page: density.PageBlocks, comments: bool
+) -> list[HtmlBlock]:
+    """trafilatura again, with its own fallbacks (readability, jusText), when its fast pass
+    found far less than the density extractor; the new result only when it is longer and
+    keeps RERUN_KEEPS of what the fast pass found (a fallback that reads another part of
+    the page, losing the standfirst or the article the fast pass had, is no better), or
+    when it and the density extractor read the same text (RERUN_SAME of each in the other:
+    two extractors agree, and merge puts a standfirst the fast pass had back)."""
+    full = trafilatura_blocks(markup, comments=comments, fast=False)
+    if _chars(full) <= _chars(blocks):
+        return blocks
+    if _words_in(blocks, full) < RERUN_KEEPS:
+        dense = [page.blocks[k] for k in density.choose(page, math.inf)]
+        if min(_words_in(full, dense), _words_in(dense, full)) < RERUN_SAME:
+            return blocks
+    link_densities(full, page)
+    return full
 
 
 def applied(meta: dict[str, Any], page_type: str | None = None) -> str:

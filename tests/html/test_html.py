@@ -5,6 +5,7 @@ huge, repeated, empty, broken) - all without touching the network."""
 from __future__ import annotations
 
 import json
+import random
 import re
 import socket
 import time
@@ -446,6 +447,34 @@ def test_wrapper_with_a_clutter_name_holding_the_article_stays(mode: str) -> Non
 
 
 @pytest.mark.parametrize("mode", sorted(MODES))
+def test_sections_of_prose_under_navigation_names_stay_a_menu_goes(mode: str) -> None:
+    # the article in two sections named like menus, each under half the page's prose: menus
+    # are links, so a section of several long unlinked paragraphs is the article's own
+    paras = ARTICLE.split("</p>")[:4]
+    first = (
+        "</p>".join(paras[:2])
+        + "</p><p>The session also heard from residents about the new cycle lanes planned along "
+        + "the river road.</p>"
+    )
+    second = (
+        "</p>".join(paras[2:])
+        + "</p><p>A final vote on the transport levy is due at the next meeting of the full council.</p>"
+    )
+    menu = (
+        "<div class='sidebar-menu'>"
+        + "".join(f"<p><a href='/s{k}'>Section page {k}</a></p>" for k in range(6))
+        + "</div>"
+    )
+    html = page(
+        f"{NAV}<div class='content-nav-section'>{first}</div>"
+        f"<div class='content-nav-section'>{second}</div>{menu}"
+    )
+    r = MODES[mode].clean(html)
+    assert "The city council approved" in r.text and "A final vote on the transport levy" in r.text
+    assert "Section page 3" not in r.text
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
 def test_an_about_box_with_a_clutter_name_goes_even_beside_a_short_article(mode: str) -> None:
     # the prose guard keeps a clutter-named subtree only when it holds half the page's
     # prose: a site blurb in the footer of a two-paragraph post is not the article
@@ -709,27 +738,34 @@ def test_a_data_table_stays_a_table() -> None:
     assert not _layout_cells([*story * 6, cell])  # one long cell in a page of paragraphs
 
 
-@pytest.mark.parametrize("found", ["standfirst", "whole"])
+@pytest.mark.parametrize("found", ["part", "whole", "elsewhere"])
 def test_trafilatura_runs_again_with_its_fallbacks_only_when_far_short(
     monkeypatch: pytest.MonkeyPatch, found: str
 ) -> None:
-    """Its fast pass kept a scrap of a long article (a standfirst, a box): its own fallbacks
-    run then, and only then (they cost more than the extraction)."""
+    """Its fast pass kept the first part of a long article: its own fallbacks run then, and
+    only then (they cost more than the extraction); their result is taken when it keeps
+    what the fast pass found, never when it reads another part of the page instead."""
     from cleaner.html import page as html_page
     from cleaner.html.extract import HtmlBlock
 
-    paras = [p.split(">", 1)[1] for p in ARTICLE.split("</p>") if p] * 3  # a long article
-    body = "".join(f"<p>{k} {t}</p>" for k, t in enumerate(paras))
-    whole = [HtmlBlock(f"{k} {t}") for k, t in enumerate(paras)]
+    rng = random.Random(7)  # a long article whose paragraphs share no words
+
+    def word() -> str:
+        return "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+
+    paras = [" ".join(word() for _ in range(16)).capitalize() + "." for _ in range(60)]
+    body = "".join(f"<p>{t}</p>" for t in paras)
+    whole = [HtmlBlock(t) for t in paras]
+    part = whole[:20]
     calls: list[bool] = []
 
-    def fake(
-        markup: str, *, fast: bool = True, comments: bool = False, precision: bool = False
-    ) -> list[HtmlBlock]:
+    def fake(markup: str, *, fast: bool = True, **_: Any) -> list[HtmlBlock]:
         calls.append(fast)
-        return whole[:1] if fast and found == "standfirst" else whole
+        if fast:
+            return whole if found == "whole" else part
+        return whole if found == "part" else whole[30:]  # "elsewhere": loses the fast pass's part
 
     monkeypatch.setattr(html_page, "trafilatura_blocks", fake)
     out = cleaner.Cleaner().clean(page(body), kind="html").text
-    assert out.split("\n") == [b.text for b in whole]
-    assert calls == ([True, False] if found == "standfirst" else [True])
+    assert calls == ([True] if found == "whole" else [True, False])
+    assert out.split("\n") == [b.text for b in (part if found == "elsewhere" else whole)]
