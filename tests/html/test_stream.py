@@ -22,10 +22,10 @@ def streamed_page() -> str:
     p = [f"<p>{t}</p>" for t in PARAS]
     return (
         "<!DOCTYPE html><html lang='en'><head><title>Budget</title></head><body><main><article>"
-        f"{p[0]}<!--$?--><template id='B:0'></template><div>Loading paragraph...</div><!--/$-->{p[3]}"
+        f'{p[0]}<!--$?--><template id="B:0"></template><div>Loading paragraph...</div><!--/$-->{p[3]}'
         "</article></main><footer><a href='/'>Home</a></footer>"
-        f"<script>$RC('B:0','S:0')</script><div hidden id='S:0'>{p[1]}<template id='P:1'></template></div>"
-        f"<div hidden id='S:1'>{p[2]}</div></body></html>"
+        f'<script>$RC("B:0","S:0")</script><div hidden id="S:0">{p[1]}<template id="P:1"></template></div>'
+        f'<div hidden id="S:1">{p[2]}</div></body></html>'
     )
 
 
