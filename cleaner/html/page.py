@@ -72,6 +72,10 @@ LAYOUT_AGREE = 0.5
 FAR_SHORT = 0.4
 RERUN_KEEPS = 0.8
 RERUN_SAME = 0.95
+# ... and when even that stays far short while FAR_AGREE of its words are in the density
+# result, trafilatura read only the start of the article (an intro, a first section) and the
+# density result stands in, whatever its length (past `fallback_below`)
+FAR_AGREE = 0.9
 TITLE_LOOKAHEAD = 3  # the title is looked for among the first blocks only
 # A linked block among them (one htmlctx would drop as a linked line) is the title when it
 # is the page's title less the site's name: at least TITLE_PART_CHARS and TITLE_PART_SHARE of it.
@@ -149,7 +153,10 @@ def extract_blocks(
         if blocks is not dense:
             if _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FAR_SHORT * _chars(dense):
                 blocks = _with_fallbacks(markup, blocks, page, comments)  # far short: worth their cost
-            blocks = merge(blocks, page, density.choose(page))  # what it skipped of the same article
+                if _chars(blocks) < FAR_SHORT * _chars(dense) and _words_in(blocks, dense) >= FAR_AGREE:
+                    blocks = dense  # still far short, inside the density result: it stopped early
+            if blocks is not dense:
+                blocks = merge(blocks, page, density.choose(page))  # what it skipped of the same article
 
     if not blocks and "<" in html and density.needs_rescue(tree):
         blocks = density.rescue(html)  # markup Lexbor reads as nothing (an unclosed <title>, ...)

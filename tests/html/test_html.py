@@ -738,13 +738,15 @@ def test_a_data_table_stays_a_table() -> None:
     assert not _layout_cells([*story * 6, cell])  # one long cell in a page of paragraphs
 
 
-@pytest.mark.parametrize("found", ["part", "whole", "elsewhere"])
+@pytest.mark.parametrize("found", ["part", "whole", "stuck", "elsewhere"])
 def test_trafilatura_runs_again_with_its_fallbacks_only_when_far_short(
     monkeypatch: pytest.MonkeyPatch, found: str
 ) -> None:
     """Its fast pass kept the first part of a long article: its own fallbacks run then, and
-    only then (they cost more than the extraction); their result is taken when it keeps
-    what the fast pass found, never when it reads another part of the page instead."""
+    only then (they cost more than the extraction). Their result is taken when it keeps
+    what the fast pass found, never when it reads another part of the page instead; when
+    it is still far short and inside the density result, that result stands in."""
+    from cleaner.html import density, dom
     from cleaner.html import page as html_page
     from cleaner.html.extract import HtmlBlock
 
@@ -754,18 +756,21 @@ def test_trafilatura_runs_again_with_its_fallbacks_only_when_far_short(
         return "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3))
 
     paras = [" ".join(word() for _ in range(16)).capitalize() + "." for _ in range(60)]
-    body = "".join(f"<p>{t}</p>" for t in paras)
+    html = page("".join(f"<p>{t}</p>" for t in paras))
     whole = [HtmlBlock(t) for t in paras]
     part = whole[:20]
     calls: list[bool] = []
+    rerun = {"part": whole, "whole": whole, "stuck": part, "elsewhere": whole[30:]}[found]
 
     def fake(markup: str, *, fast: bool = True, **_: Any) -> list[HtmlBlock]:
         calls.append(fast)
-        if fast:
-            return whole if found == "whole" else part
-        return whole if found == "part" else whole[30:]  # "elsewhere": loses the fast pass's part
+        return (whole if found == "whole" else part) if fast else rerun
 
     monkeypatch.setattr(html_page, "trafilatura_blocks", fake)
-    out = cleaner.Cleaner().clean(page(body), kind="html").text
+    if found == "elsewhere":  # the rerun's result is refused: the fast pass's part stays
+        tree = dom.parse(html)
+        assert html_page._with_fallbacks("", part, density.page_blocks(tree), False) == part
+        return
+    out = cleaner.Cleaner().clean(html, kind="html").text
     assert calls == ([True] if found == "whole" else [True, False])
-    assert out.split("\n") == [b.text for b in (part if found == "elsewhere" else whole)]
+    assert out.split("\n") == paras
