@@ -210,6 +210,24 @@ def test_link_list_after_the_body_is_removed_but_a_linked_sentence_stays() -> No
     assert "Other headline number" not in r.text
 
 
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_linked_subheadings_and_items_inside_the_article_stay_linked_lines_after_it_go(mode: str) -> None:
+    # a review's subheadings link to the products, its list links to its sources: the
+    # article's own, with its text after them; the same links after its last paragraph go
+    paras = [p + "</p>" for p in ARTICLE.split("</p>") if p]
+    body = (
+        f"{paras[0]}<h2><a href='https://shop.example/a'>Harbour Line Bus Pass</a></h2>{paras[1]}"
+        "<ul><li><a href='https://src.example/1'>Transport plan draft</a></li>"
+        "<li><a href='https://src.example/2'>Council budget tables</a></li></ul>"
+        f"{paras[2]}{paras[3]}<h3><a href='/next'>Next story in Local</a></h3>"
+    )
+    r = MODES[mode].clean(page(f"<article>{body}</article>"))
+    assert "Harbour Line Bus Pass" in r.text
+    if mode == "fast":  # (trafilatura leaves a list of bare links out of its extraction)
+        assert "Transport plan draft" in r.text and "Council budget tables" in r.text
+    assert "Next story in Local" not in r.text
+
+
 def test_a_paragraph_with_links_in_styled_spans_stays_one_line_with_its_spaces() -> None:
     # trafilatura with include_links cuts such a paragraph at its links and glues the word
     # after a link to it ("Budget 7on"); extracted without links, the link density comes
