@@ -11,7 +11,10 @@
   what it found is inside the density result (it stopped short in the same article),
   the density result is used instead; otherwise the density blocks trafilatura skipped
   inside the same article (a standfirst, a paragraph between two of its own) are put
-  back (merge.py).
+  back (merge.py). When trafilatura's fast pass finds far less than the density extractor
+  (FAR_SHORT), it runs again with its own fallbacks, and if that stays far short inside the
+  density result, the density result stands in (it read only the article's start).
+- React's streamed content is put in its place before anything looks at the tree (stream.py).
 - `Config(html_fast=True)` skips trafilatura: the density extractor only.
 - The page type (`page_type=`, else the classifier's guess when it is sure of it:
   pagetype.trusted, else article) picks its row of rules/page_types.json (typed.py): what
