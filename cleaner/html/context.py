@@ -14,8 +14,10 @@ link density (set by the HTML path) it can:
 - **link lists**: a run of fully-linked short blocks (other headlines, tag lists) with no
   marker in front is recirculation when it follows the article body.
 - **linked lines**: any other short line that is nearly all link ("Next post »", a lone
-  headline) points away from the article: navigation. A sentence with a link in it, or
-  a long linked paragraph, stays; but a short block that is all link next to such a
+  headline) points away from the article: navigation; but not a linked subheading or list
+  item between the article's unlinked paragraphs (a product it reviews, a source it
+  lists). A sentence with a link in it, or a long linked paragraph, stays; but a short
+  block that is all link next to such a
   linked line is one more headline of the same list, even when it reads as a sentence
   ("Why X? Let's talk this out.").
 
@@ -35,6 +37,10 @@ RUN_MIN = 3  # linked blocks in a row that make a link list
 LINKED_LINE = 0.8  # a short line this much link points elsewhere ("Next post", a headline)
 TEASER_WORDS = 5  # words of a block's start tried as a marker
 HEADLINE_CHARS = 120  # an all-link block this short beside linked lines is one more headline
+# A linked line of these tags between two unlinked body paragraphs is the article's own (a
+# subheading naming a product, a list of the sources or pull requests it cites); the rule takes
+# the linked lines around and after the article, where other pages' headlines are
+OWN_TAGS = frozenset({"h", "li"})
 _LIST_RULES = frozenset({"html.linked-line", "html.link-list", "html.links-zone"})
 
 
@@ -82,8 +88,12 @@ def revise(blocks: list[Block], rules: RuleSet, config: Config, *, links: bool =
                     break
                 _drop(nxt, "recirculation", "html.links-zone")
     _link_lists(blocks)
-    for b in blocks:
+    bodies = [k for k, b in enumerate(blocks) if b.body and not b.verdict and b.link_density < LINKED]
+    first, last = (bodies[0], bodies[-1]) if bodies else (0, -1)
+    for k, b in enumerate(blocks):
         if not b.verdict and not b.body and b.link_density >= LINKED_LINE:
+            if first < k < last and b.tag in OWN_TAGS:
+                continue  # a linked subheading or list item between the article's paragraphs
             _drop(b, "navigation", "html.linked-line")
     _linked_neighbours(blocks)
     return sum(1 for b in blocks if b.verdict) != before

@@ -90,6 +90,10 @@ class TokenRules:
     guard_prose: float
     prose_chars: int
     gallery_share: float
+    nav_prose: float
+    nav_prose_share: float
+    nav_links: float
+    nav_paragraphs: int
     tokens: dict[str, str]
     pairs: dict[tuple[str, str], str]
     names: dict[str, str]
@@ -124,6 +128,10 @@ def load_tokens() -> TokenRules:
         guard_prose=float(d["guard_prose"]),
         prose_chars=int(d["prose_chars"]),
         gallery_share=float(d["gallery_share"]),
+        nav_prose=float(d["nav_prose"]),
+        nav_prose_share=float(d["nav_prose_share"]),
+        nav_links=float(d["nav_links"]),
+        nav_paragraphs=int(d["nav_paragraphs"]),
         tokens={str(k): str(v) for k, v in d["tokens"].items()},
         pairs=pairs,
         names=names,
@@ -285,6 +293,19 @@ def holds_prose(reason: str, chars: int, prose: int, page_prose: int, rules: Tok
     )
 
 
+def _prose_section(node: LexborNode, raw: str, page_prose: int, rules: TokenRules) -> bool:
+    """Whether a subtree named as navigation (nav, sidebar, menu, hidden) is mostly prose,
+    with few links, and holds `nav_prose` of the page's prose in `nav_paragraphs` paragraphs or
+    more: menus are links and a site's blurb is a paragraph or two, so that is a part of the
+    article (a section of it, a layout column), not a menu."""
+    paras = [n for p in node.css("p") if (n := len(p.text().strip())) >= rules.prose_chars]
+    if len(paras) < rules.nav_paragraphs or sum(paras) < rules.nav_prose * page_prose:
+        return False
+    prose = sum(paras)
+    chars = len(" ".join(raw.split()))  # normalised, from the text the caller read
+    return prose >= rules.nav_prose_share * chars and _link_chars(node) < rules.nav_links * chars
+
+
 def verdict(node: LexborNode, rules: TokenRules) -> tuple[str, str] | None:
     """Why `node` is clutter by its tag, its `hidden` flag or its class/id names; or None."""
     tag = node.tag or ""
@@ -375,6 +396,9 @@ def prune(
                 found[0], n, prose - _item_chars(node, rules.prose_chars), page_prose, rules
             ):
                 continue  # most of the page's prose: a layout wrapper around the article
+        navigation = found[0] == "navigation" and 0 < rules.nav_prose * page_prose <= n
+        if navigation and _prose_section(node, raw, page_prose, rules):
+            continue  # a section of the article's prose, named as if it were a menu
         # Candidates come in document order (each once: one :is() query), so the ones in
         # this subtree come next: skip them by id, with no climb.
         inside.add(mid)

@@ -11,7 +11,10 @@
   what it found is inside the density result (it stopped short in the same article),
   the density result is used instead; otherwise the density blocks trafilatura skipped
   inside the same article (a standfirst, a paragraph between two of its own) are put
-  back (merge.py).
+  back (merge.py). When trafilatura's fast pass finds far less than the density extractor
+  (FAR_SHORT), it runs again with its own fallbacks, and if that stays far short inside the
+  density result, the density result stands in (it read only the article's start).
+- React's streamed content is put in its place before anything looks at the tree (stream.py).
 - `Config(html_fast=True)` skips trafilatura: the density extractor only.
 - The page type (`page_type=`, else the classifier's guess when it is sure of it:
   pagetype.trusted, else article) picks its row of rules/page_types.json (typed.py): what
@@ -39,7 +42,7 @@ from typing import Any, Protocol
 from ..config import Config
 from ..model import Removal, Result
 from ..text.segment import body_shaped
-from . import density, dom, typed
+from . import density, dom, stream, typed
 from .context import LINKED_LINE
 from .extract import HtmlBlock, trafilatura_blocks
 from .merge import link_densities, merge
@@ -64,6 +67,18 @@ LINKS_PROSE = 250
 # of its words are in the density result (the same article, in blocks)
 LAYOUT_CELL = 800
 LAYOUT_AGREE = 0.5
+# trafilatura's fast pass (no fallback) sometimes keeps only a standfirst, a box or the first
+# section of a long article; when it finds less than this share of the density extractor's
+# characters (and that is at least FALLBACK_MIN, and the density result did not stand in),
+# trafilatura runs again with its own fallbacks (readability, jusText), which cost more than
+# the extraction (a few pages in 20); kept when it holds RERUN_KEEPS of the fast pass's words
+FAR_SHORT = 0.4
+RERUN_KEEPS = 0.8
+RERUN_SAME = 0.95
+# ... and when even that stays far short while FAR_AGREE of its words are in the density
+# result, trafilatura read only the start of the article (an intro, a first section) and the
+# density result stands in, whatever its length (past `fallback_below`)
+FAR_AGREE = 0.9
 TITLE_LOOKAHEAD = 3  # the title is looked for among the first blocks only
 # A linked block among them (one htmlctx would drop as a linked line) is the title when it
 # is the page's title less the site's name: at least TITLE_PART_CHARS and TITLE_PART_SHARE of it.
@@ -103,6 +118,8 @@ def extract_blocks(
     wanted: the page types worth extracting (None: all); a page of another type stops after
     its metadata, with no blocks, as a filtered crawl drops it anyway."""
     tree = dom.parse(html)
+    if stream.streamed(html):
+        stream.reveal(tree)  # React's streamed paragraphs into their places, before they look hidden
     ld = dom.strip_never_text(tree)
     meta = read_metadata(tree, ld)
     # before the DOM pass: the classifier needs the cards and threads it prunes
@@ -123,22 +140,26 @@ def extract_blocks(
     elif fast or len(markup) > TRAFILATURA_MAX:
         blocks = density.extract(tree)
     else:
-        blocks = trafilatura_blocks(markup, comments="comments" in knobs.dom_keep)
+        comments = "comments" in knobs.dom_keep
+        blocks = trafilatura_blocks(markup, comments=comments)
         page = density.page_blocks(tree)
+        dense = [page.blocks[k] for k in density.choose(page, math.inf)]
         link_densities(blocks, page)
-        dense: list[HtmlBlock] = []
         layout = _layout_cells(blocks)  # the page's layout table read as a data table
         below = knobs.fallback_below
-        if layout or _chars(blocks) < below:  # or a short result: ask the density extractor
-            dense = [page.blocks[k] for k in density.choose(page, math.inf)]
         if layout and _words_in(blocks, dense) >= LAYOUT_AGREE:
             blocks = dense
         elif _chars(blocks) < below:
             short = _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FALLBACK_SHARE * _chars(dense)
             if (short and _agree(blocks, dense)) or _links_only(blocks, dense):
                 blocks = dense  # trafilatura stopped short in the same article, or took a link list
-        if blocks is not dense:  # put back what trafilatura skipped of the same article
-            blocks = merge(blocks, page, density.choose(page))
+        if blocks is not dense:
+            if _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FAR_SHORT * _chars(dense):
+                blocks = _with_fallbacks(markup, blocks, page, comments)  # far short: worth their cost
+                if _chars(blocks) < FAR_SHORT * _chars(dense) and _words_in(blocks, dense) >= FAR_AGREE:
+                    blocks = dense  # still far short, inside the density result: it stopped early
+            if blocks is not dense:
+                blocks = merge(blocks, page, density.choose(page))  # what it skipped of the same article
 
     if not blocks and "<" in html and density.needs_rescue(tree):
         blocks = density.rescue(html)  # markup Lexbor reads as nothing (an unclosed <title>, ...)
@@ -150,6 +171,26 @@ def extract_blocks(
     elif keep_title and meta.get("title") and _declared(tree, ld):
         blocks.insert(0, HtmlBlock(str(meta["title"]), "h", 0.0, 1))
     return blocks, meta, drops
+
+
+def _with_fallbacks(
+    markup: str, blocks: list[HtmlBlock], page: density.PageBlocks, comments: bool
+) -> list[HtmlBlock]:
+    """trafilatura again, with its own fallbacks (readability, jusText), when its fast pass
+    found far less than the density extractor; the new result only when it is longer and
+    keeps RERUN_KEEPS of what the fast pass found (a fallback that reads another part of
+    the page, losing the standfirst or the article the fast pass had, is no better), or
+    when it and the density extractor read the same text (RERUN_SAME of each in the other:
+    two extractors agree, and merge puts a standfirst the fast pass had back)."""
+    full = trafilatura_blocks(markup, comments=comments, fast=False)
+    if _chars(full) <= _chars(blocks):
+        return blocks
+    if _words_in(blocks, full) < RERUN_KEEPS:
+        dense = [page.blocks[k] for k in density.choose(page, math.inf)]
+        if min(_words_in(full, dense), _words_in(dense, full)) < RERUN_SAME:
+            return blocks
+    link_densities(full, page)
+    return full
 
 
 def applied(meta: dict[str, Any], page_type: str | None = None) -> str:

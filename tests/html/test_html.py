@@ -5,6 +5,7 @@ huge, repeated, empty, broken) - all without touching the network."""
 from __future__ import annotations
 
 import json
+import random
 import re
 import socket
 import time
@@ -207,6 +208,24 @@ def test_link_list_after_the_body_is_removed_but_a_linked_sentence_stays() -> No
     r = cleaner.clean(page(f"<article>{ARTICLE}{cited}{links}</article>"))
     assert "available on the council website" in r.text
     assert "Other headline number" not in r.text
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_linked_subheadings_and_items_inside_the_article_stay_linked_lines_after_it_go(mode: str) -> None:
+    # a review's subheadings link to the products, its list links to its sources: the
+    # article's own, with its text after them; the same links after its last paragraph go
+    paras = [p + "</p>" for p in ARTICLE.split("</p>") if p]
+    body = (
+        f"{paras[0]}<h2><a href='https://shop.example/a'>Harbour Line Bus Pass</a></h2>{paras[1]}"
+        "<ul><li><a href='https://src.example/1'>Transport plan draft</a></li>"
+        "<li><a href='https://src.example/2'>Council budget tables</a></li></ul>"
+        f"{paras[2]}{paras[3]}<h3><a href='/next'>Next story in Local</a></h3>"
+    )
+    r = MODES[mode].clean(page(f"<article>{body}</article>"))
+    assert "Harbour Line Bus Pass" in r.text
+    if mode == "fast":  # (trafilatura leaves a list of bare links out of its extraction)
+        assert "Transport plan draft" in r.text and "Council budget tables" in r.text
+    assert "Next story in Local" not in r.text
 
 
 def test_a_paragraph_with_links_in_styled_spans_stays_one_line_with_its_spaces() -> None:
@@ -443,6 +462,34 @@ def test_wrapper_with_a_clutter_name_holding_the_article_stays(mode: str) -> Non
     html = page(f"{NAV}<div class='social-wrapper sidebar-right'><div>{ARTICLE}</div></div>")
     r = MODES[mode].clean(html)
     assert "Opponents argued" in r.text
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_sections_of_prose_under_navigation_names_stay_a_menu_goes(mode: str) -> None:
+    # the article in two sections named like menus, each under half the page's prose: menus
+    # are links, so a section of several long unlinked paragraphs is the article's own
+    paras = ARTICLE.split("</p>")[:4]
+    first = (
+        "</p>".join(paras[:2])
+        + "</p><p>The session also heard from residents about the new cycle lanes planned along "
+        + "the river road.</p>"
+    )
+    second = (
+        "</p>".join(paras[2:])
+        + "</p><p>A final vote on the transport levy is due at the next meeting of the full council.</p>"
+    )
+    menu = (
+        "<div class='sidebar-menu'>"
+        + "".join(f"<p><a href='/s{k}'>Section page {k}</a></p>" for k in range(6))
+        + "</div>"
+    )
+    html = page(
+        f"{NAV}<div class='content-nav-section'>{first}</div>"
+        f"<div class='content-nav-section'>{second}</div>{menu}"
+    )
+    r = MODES[mode].clean(html)
+    assert "The city council approved" in r.text and "A final vote on the transport levy" in r.text
+    assert "Section page 3" not in r.text
 
 
 @pytest.mark.parametrize("mode", sorted(MODES))
@@ -707,3 +754,41 @@ def test_a_data_table_stays_a_table() -> None:
     cell = HtmlBlock("| " + " ".join(b.text for b in story * 4) + " |", "td")
     assert _layout_cells([cell])
     assert not _layout_cells([*story * 6, cell])  # one long cell in a page of paragraphs
+
+
+@pytest.mark.parametrize("found", ["part", "whole", "stuck", "elsewhere"])
+def test_trafilatura_runs_again_with_its_fallbacks_only_when_far_short(
+    monkeypatch: pytest.MonkeyPatch, found: str
+) -> None:
+    """Its fast pass kept the first part of a long article: its own fallbacks run then, and
+    only then (they cost more than the extraction). Their result is taken when it keeps
+    what the fast pass found, never when it reads another part of the page instead; when
+    it is still far short and inside the density result, that result stands in."""
+    from cleaner.html import density, dom
+    from cleaner.html import page as html_page
+    from cleaner.html.extract import HtmlBlock
+
+    rng = random.Random(7)  # a long article whose paragraphs share no words
+
+    def word() -> str:
+        return "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+
+    paras = [" ".join(word() for _ in range(16)).capitalize() + "." for _ in range(60)]
+    html = page("".join(f"<p>{t}</p>" for t in paras))
+    whole = [HtmlBlock(t) for t in paras]
+    part = whole[:20]
+    calls: list[bool] = []
+    rerun = {"part": whole, "whole": whole, "stuck": part, "elsewhere": whole[30:]}[found]
+
+    def fake(markup: str, *, fast: bool = True, **_: Any) -> list[HtmlBlock]:
+        calls.append(fast)
+        return (whole if found == "whole" else part) if fast else rerun
+
+    monkeypatch.setattr(html_page, "trafilatura_blocks", fake)
+    if found == "elsewhere":  # the rerun's result is refused: the fast pass's part stays
+        tree = dom.parse(html)
+        assert html_page._with_fallbacks("", part, density.page_blocks(tree), False) == part
+        return
+    out = cleaner.Cleaner().clean(html, kind="html").text
+    assert calls == ([True] if found == "whole" else [True, False])
+    assert out.split("\n") == paras
