@@ -37,8 +37,12 @@ HEADLINE_WORDS = (3, 24)  # words in a headline of a links zone (fewer: a name, 
 _NOT_HEADLINE = re.compile(r"\d{1,3}[.)]\s|[Bb][Yy]\s")
 # a date with its year ("July 24, 2012", "24.07.2012") or a clock time: a dateline, not a teaser
 _DATELINE = re.compile(
-    r"\b[^\W\d_]+\.? \d{1,2}, (?:19|20)\d\d\b|\b\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d\b|\b\d{1,2}:\d\d\b"
+    r"\b[^\W\d_]+\.? \d{1,2},? (?:19|20)\d\d\b|\b\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d\b"
+    r"|\b\d{1,2}:\d\d(?:[AaPp][Mm])?\b"  # "10:05", "10:05AM"
 )
+# an author line under a title: "By Jane Doe", "Posted by Jane B. Doe" (two capitalised words
+# at least: "By Category" is a menu); read with DATELINE_WORDS's bound on its length
+_BYLINE = re.compile(r"(?:[Pp]osted |[Ww]ritten )?[Bb]y:? [A-Z][\w.'’-]* [A-Z]")
 # The shapes of an article's close (context._closing): a lone name ("Jonathan"), a name
 # after a dash, tilde or ellipsis ("— Jane Doe", "... Brent Butterworth"), a valediction
 # ending in a comma ("Love and light,") and the line after it.
@@ -48,6 +52,7 @@ TEASER_WORDS = (4, 20)  # words in a headline of a run with no marker (context._
 HEADLINE_RUN = 3  # this many headline-shaped lines between body paragraphs are a list of links
 HEAD_LINES = 3  # a dateline among the text's first kept lines is the article's (context._datelines)
 DATELINE_WORDS = 16  # ... when it has fewer spaces than this
+BYLINE_WORDS = 6  # a byline has fewer spaces than this
 _DIGIT = re.compile(r"\d")
 QUESTION_WORDS = 14  # a question this short inside a links zone is a headline
 _SENTENCE_BREAK = re.compile(r"[.!?] ")  # more than one sentence
@@ -88,9 +93,22 @@ def _datelines(blocks: list[Block]) -> None:
     paragraph, it is the article's own, whatever the scorer makes of its words."""
     kept = [b for b in blocks if not b.verdict]
     first = next((k for k, b in enumerate(kept) if b.body), -1)
-    for k, b in enumerate(kept[: max(first, 0)]):
-        near = k < HEAD_LINES or k == first - 1
-        if near and b.text.count(" ") < DATELINE_WORDS and _DATELINE.search(b.text):
+    # the article starts at its first body paragraph, or at its main region when a short
+    # body-shaped line (a title ending in "?") comes before it
+    start = max(first, main_region(kept)[0]) if first >= 0 else -1
+    above = False  # the line above is a dateline or byline of the head: one under it is too
+    for k, b in enumerate(kept[: max(start, 0)]):
+        near = k < HEAD_LINES or k == start - 1 or above
+        t = b.text
+        above = (
+            near
+            and t.count(" ") < DATELINE_WORDS
+            and (
+                _DATELINE.search(t) is not None
+                or (t.count(" ") < BYLINE_WORDS and _BYLINE.match(t) is not None)
+            )
+        )
+        if above:
             b.keep = True
 
 

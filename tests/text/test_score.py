@@ -12,7 +12,7 @@ import pytest
 
 import cleaner
 from cleaner.model import REASONS, Block
-from cleaner.text import context, features, score
+from cleaner.text import context, features, score, segment
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "seeds" / "input").glob("*.txt"))
 # A page's text as a whole-page extractor gives it: menus, the article, a footer.
@@ -213,3 +213,40 @@ def test_a_lines_shape_follows_the_plain_definitions() -> None:
         assert key[1] == bisect.bisect_left(features._WORD_EDGES, nw), line
         marks = [features._URL.search(head), features._SEP.search(head), features._SENTENCES.search(head)]
         assert list(key[14:17]) == [m is not None for m in marks], line
+
+
+def _head(lines: list[str]) -> list[Block]:
+    blocks, _ = segment.segment("\n".join(lines))
+    context._datelines(blocks)
+    return blocks
+
+
+BODY = (
+    "The committee met for the third time this month and agreed on a plan for the new library,"
+    " which will open next autumn on the site of the old market hall."
+)
+
+
+def test_a_byline_and_dateline_under_the_title_are_the_articles() -> None:
+    # a title ending in "?" reads as a sentence: the head runs to the main region, and a
+    # dateline stacked under a byline is the head's too, a clock time glued to "AM" included
+    blocks = _head(
+        [
+            "Sections",
+            "Can the old market hall be saved?",
+            "By Ana K. Moreau",
+            "Posted Tuesday July 24, @10:05AM",
+            BODY,
+        ]
+    )
+    assert [b.keep for b in blocks] == [False, False, True, True, False]
+    for date in ("Nov 12 2012", "3:20am", "July 24, 2012"):
+        assert _head(["A title", date, BODY])[1].keep, date
+
+
+def test_a_menu_or_a_long_line_with_a_date_is_no_byline() -> None:
+    teaser = (
+        "Council to vote on the budget on July 24, 2012 after a long debate about the harbour and its rents"
+    )
+    blocks = _head(["By Category", "By date", teaser, BODY])
+    assert not any(b.keep for b in blocks)
