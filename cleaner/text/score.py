@@ -41,6 +41,7 @@ PROSE_SUM = 12.0  # ... scored as this sum (a probability of 1 - 6e-6)
 MIN_LINES = 4  # the model judges texts of at least this many kept lines
 MEMO_CHARS = 80  # lines this short have their feature sums remembered ...
 MEMO_LINES = 100_000  # ... this many at most
+SENTENCE_ENDS = ".!?"  # a line ending so, next to a body paragraph, is not judged (_sentence_by_body)
 TAIL_SHARE = 0.5  # below the main region, this much text (against the region's) is the article's
 
 
@@ -196,6 +197,19 @@ def _judged(kept: list[Block], region: tuple[int, int]) -> tuple[range, range]:
     return range(max(lo - 1, 0), hi + 2), exempt
 
 
+def _sentence_by_body(kept: list[Block], k: int) -> bool:
+    """A finished sentence ("Happy practicing!") next to a body paragraph: article evidence
+    the model's position and word features cannot outweigh (an article's last line is a
+    short sentence as often as a footer's)."""
+    t = kept[k].text
+    return (
+        t[-1] in SENTENCE_ENDS
+        and t[0].isupper()
+        and " " in t
+        and ((k > 0 and kept[k - 1].body) or (k + 1 < len(kept) and kept[k + 1].body))
+    )
+
+
 def refresh(blocks: list[Block], scorer: LineScorer, statics: dict[int, float]) -> Scored:
     """Score the kept lines among themselves (after other stages removed lines); `statics`
     keeps each line's own sum from one call to the next."""
@@ -225,7 +239,7 @@ def remove(
         gone = []
         strict, exempt = _judged(kept, region)
         for k, b in enumerate(kept):
-            if k in exempt or b.keep:
+            if k in exempt or b.keep or _sentence_by_body(kept, k):
                 continue
             if b.score < (scorer.body_threshold if b.body or k in strict else scorer.threshold):
                 feats = static(b) + names(keys[k])

@@ -250,3 +250,14 @@ def test_a_menu_or_a_long_line_with_a_date_is_no_byline() -> None:
     )
     blocks = _head(["By Category", "By date", teaser, BODY])
     assert not any(b.keep for b in blocks)
+
+
+def test_a_finished_sentence_next_to_a_body_paragraph_is_not_judged() -> None:
+    blocks, _ = segment.segment("\n".join(["Latest news", BODY, "Happy reading!", "Share", "Next story"]))
+    assert [score._sentence_by_body(blocks, k) for k in range(len(blocks))] == [
+        False,
+        False,
+        True,
+        False,
+        False,
+    ]
