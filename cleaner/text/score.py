@@ -29,7 +29,7 @@ from operator import add
 from typing import Any
 
 from ..model import Block
-from .features import Context, Shape, context_keys, main_region, names, shape, shape_names, static
+from .features import _SENTENCES, Context, Shape, context_keys, main_region, names, shape, shape_names, static
 from .segment import TERMINAL_CHARS
 
 MODEL = "line_scorer.json"
@@ -41,7 +41,8 @@ PROSE_SUM = 12.0  # ... scored as this sum (a probability of 1 - 6e-6)
 MIN_LINES = 4  # the model judges texts of at least this many kept lines
 MEMO_CHARS = 80  # lines this short have their feature sums remembered ...
 MEMO_LINES = 100_000  # ... this many at most
-SENTENCE_ENDS = ".!?"  # a line ending so, next to a body paragraph, is not judged (_sentence_by_body)
+SENTENCE_ENDS = ".!?"  # a line ending so, next to a body paragraph, is not judged (_article_evidence)
+SENTENCES_CHARS = 64  # ... nor a line this long of several sentences, inside the main region
 TAIL_SHARE = 0.5  # below the main region, this much text (against the region's) is the article's
 
 
@@ -197,17 +198,21 @@ def _judged(kept: list[Block], region: tuple[int, int]) -> tuple[range, range]:
     return range(max(lo - 1, 0), hi + 2), exempt
 
 
-def _sentence_by_body(kept: list[Block], k: int) -> bool:
-    """A finished sentence ("Happy practicing!") next to a body paragraph: article evidence
-    the model's position and word features cannot outweigh (an article's last line is a
-    short sentence as often as a footer's)."""
+def _article_evidence(kept: list[Block], k: int, region: tuple[int, int]) -> bool:
+    """Evidence of article text that the model's position and word features cannot outweigh:
+    a finished sentence next to a body paragraph ("Happy practicing!", an article's last line
+    as often as a footer's), or a line of several sentences inside the main region (a
+    paragraph whose last sentence lost its full stop)."""
     t = kept[k].text
-    return (
+    if (
         t[-1] in SENTENCE_ENDS
         and t[0].isupper()
         and " " in t
         and ((k > 0 and kept[k - 1].body) or (k + 1 < len(kept) and kept[k + 1].body))
-    )
+    ):
+        return True
+    lo, hi = region
+    return lo <= k <= hi and len(t) >= SENTENCES_CHARS and _SENTENCES.search(t) is not None
 
 
 def refresh(blocks: list[Block], scorer: LineScorer, statics: dict[int, float]) -> Scored:
@@ -239,7 +244,7 @@ def remove(
         gone = []
         strict, exempt = _judged(kept, region)
         for k, b in enumerate(kept):
-            if k in exempt or b.keep or _sentence_by_body(kept, k):
+            if k in exempt or b.keep or _article_evidence(kept, k, region):
                 continue
             if b.score < (scorer.body_threshold if b.body or k in strict else scorer.threshold):
                 feats = static(b) + names(keys[k])

@@ -252,12 +252,15 @@ def test_a_menu_or_a_long_line_with_a_date_is_no_byline() -> None:
     assert not any(b.keep for b in blocks)
 
 
-def test_a_finished_sentence_next_to_a_body_paragraph_is_not_judged() -> None:
-    blocks, _ = segment.segment("\n".join(["Latest news", BODY, "Happy reading!", "Share", "Next story"]))
-    assert [score._sentence_by_body(blocks, k) for k in range(len(blocks))] == [
-        False,
-        False,
-        True,
-        False,
-        False,
-    ]
+def test_a_finished_sentence_by_the_body_or_several_inside_the_article_are_not_judged() -> None:
+    def evidence(lines: list[str]) -> list[bool]:
+        blocks, _ = segment.segment("\n".join(lines))
+        region = features.main_region(blocks)
+        return [score._article_evidence(blocks, k, region) for k in range(len(blocks))]
+
+    assert evidence(["Latest news", BODY, "Happy reading!", "Share", "Next story"]) == [
+        False, False, True, False, False
+    ]  # fmt: skip
+    worn = "I love it!! The pages are worn from years of use and the cover came off long ago"
+    assert evidence([BODY, worn, BODY])[1]
+    assert not evidence([BODY, BODY, "Share", "Next story", "More news", "Sport", worn])[-1]  # far below it
