@@ -53,6 +53,7 @@ HEADLINE_RUN = 3  # this many headline-shaped lines between body paragraphs are 
 HEAD_LINES = 3  # a dateline among the text's first kept lines is the article's (context._datelines)
 DATELINE_WORDS = 16  # ... when it has fewer spaces than this
 BYLINE_WORDS = 6  # a byline has fewer spaces than this
+HEAD_BYLINE_WORDS = 24  # ... a line the packs mark as a byline, fewer than this
 _DIGIT = re.compile(r"\d")
 QUESTION_WORDS = 14  # a question this short inside a links zone is a headline
 _SENTENCE_BREAK = re.compile(r"[.!?] ")  # more than one sentence
@@ -89,8 +90,9 @@ def _kickers(blocks: list[Block], rules: RuleSet) -> None:
 
 def _datelines(blocks: list[Block]) -> None:
     """A dateline at the article's head ("July 24, 2012 7:07 AM", "Posted by Jane on
-    November 6, 2012"): among the first HEAD_LINES kept lines, or right above the first body
-    paragraph, it is the article's own, whatever the scorer makes of its words."""
+    November 6, 2012") or byline ("By Jane Doe"): among the first HEAD_LINES kept lines,
+    right above the article's start, or under another such line, it is the article's own,
+    whatever the scorer makes of its words."""
     kept = [b for b in blocks if not b.verdict]
     first = next((k for k, b in enumerate(kept) if b.body), -1)
     # the article starts at its first body paragraph, or at its main region when a short
@@ -100,13 +102,15 @@ def _datelines(blocks: list[Block]) -> None:
     for k, b in enumerate(kept[: max(start, 0)]):
         near = k < HEAD_LINES or k == start - 1 or above
         t = b.text
-        above = (
-            near
-            and t.count(" ") < DATELINE_WORDS
-            and (
-                _DATELINE.search(t) is not None
-                or (t.count(" ") < BYLINE_WORDS and _BYLINE.match(t) is not None)
+        n = t.count(" ")
+        # a line the packs read as a byline ("Posted ... by Jane Doe · 3 comments") is the
+        # article's here, above its text: comments follow an article, they do not head it
+        above = near and (
+            (
+                n < DATELINE_WORDS
+                and (_DATELINE.search(t) is not None or (n < BYLINE_WORDS and _BYLINE.match(t) is not None))
             )
+            or (b.byline and n < HEAD_BYLINE_WORDS)
         )
         if above:
             b.keep = True

@@ -264,3 +264,16 @@ def test_a_finished_sentence_by_the_body_or_several_inside_the_article_are_not_j
     worn = "I love it!! The pages are worn from years of use and the cover came off long ago"
     assert evidence([BODY, worn, BODY])[1]
     assert not evidence([BODY, BODY, "Share", "Next story", "More news", "Sport", worn])[-1]  # far below it
+
+
+def test_a_line_the_packs_read_as_a_byline_heads_the_article_when_above_it() -> None:
+    meta = "Updated Mar 3 2021 - 4:10pm · Posted Mar 3 2021 - 4:00pm by River Desk Staff · 2 comments"
+    for flagged, kept in ((True, True), (False, False)):
+        blocks, _ = segment.segment("\n".join(["A title", meta, BODY]))
+        blocks[1].byline = flagged
+        context._datelines(blocks)
+        assert blocks[1].keep is kept  # too long for a plain dateline
+    below, _ = segment.segment("\n".join(["A title", BODY, BODY, "Share", "Next story", meta]))
+    below[-1].byline = True
+    context._datelines(below)
+    assert not below[-1].keep  # under the article it is a comment's
