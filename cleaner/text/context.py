@@ -48,6 +48,10 @@ _BYLINE = re.compile(r"(?:[Pp]osted |[Ww]ritten )?[Bb]y:? [A-Z][\w.'’-]* [A-Z]
 # ending in a comma ("Love and light,") and the line after it.
 _NAME = re.compile(r"[^\W\d_][^\W\d_'’-]*")
 _SIGNED = re.compile(r"(?:[-–—~]|\.\.\.|…)\s*[^\W\d_]")
+# a name of two to four capitalised words ("Matt Doe", "Jane B. Doe"), and the parts of a
+# date split over lines: a day, a year, a month's short name ("Jul", "Okt.")
+_PERSON = re.compile(r"[A-Z][^\W\d_]*\.?(?: [A-Z][^\W\d_'’-]*\.?){1,3}")
+_DATE_PART = re.compile(r"\d{1,2}\.?|(?:19|20)\d\d|[A-Z][^\W\d_]{2}\.?")
 TEASER_WORDS = (4, 20)  # words in a headline of a run with no marker (context._teaser)
 HEADLINE_RUN = 3  # this many headline-shaped lines between body paragraphs are a list of links
 HEAD_LINES = 3  # a dateline among the text's first kept lines is the article's (context._datelines)
@@ -114,6 +118,32 @@ def _datelines(blocks: list[Block]) -> None:
         )
         if above:
             b.keep = True
+    _head_parts(kept[: max(start, 0)])
+
+
+def _head_parts(head: list[Block]) -> None:
+    """What a dateline in the head brings with it: the name right above it ("Jane Doe" over
+    "July 23, 2012"), and a date split over lines ("Jul" / "24" / "2012") among the first
+    HEAD_LINES lines or under the head's datelines."""
+    for k in range(len(head) - 1):
+        if head[k + 1].keep and _DATELINE.search(head[k + 1].text) and _PERSON.fullmatch(head[k].text):
+            head[k].keep = True
+    k = 0
+    while k < len(head):
+        end = k
+        while end < len(head) and _DATE_PART.fullmatch(head[end].text):
+            end += 1
+        run = head[k:end]
+        near = k < HEAD_LINES or head[k - 1].keep
+        if (
+            len(run) >= 2
+            and near
+            and any(b.text[0].isdigit() for b in run)
+            and not all(b.text[0].isdigit() for b in run)
+        ):
+            for b in run:
+                b.keep = True
+        k = end + 1
 
 
 def _tail(blocks: list[Block], rules: RuleSet) -> None:

@@ -277,3 +277,12 @@ def test_a_line_the_packs_read_as_a_byline_heads_the_article_when_above_it() -> 
     below[-1].byline = True
     context._datelines(below)
     assert not below[-1].keep  # under the article it is a comment's
+
+
+def test_a_dateline_brings_the_name_above_it_and_a_split_date_its_parts() -> None:
+    blocks = _head(["A title", "Ana Moreau", "March 3, 2021", BODY])
+    assert [b.keep for b in blocks] == [False, True, True, False]
+    blocks = _head(["12 comments", "24", "Jul", "2021", "A title", BODY])
+    assert [b.keep for b in blocks] == [False, True, True, True, False, False]
+    # no date, no name: page numbers, a menu, a name with nothing dated under it
+    assert not any(b.keep for b in _head(["1", "2", "3", "Top Stories", "Ana Moreau", "A title", BODY]))
