@@ -244,9 +244,10 @@ def remove(
         gone = []
         strict, exempt = _judged(kept, region)
         for k, b in enumerate(kept):
-            if k in exempt or b.keep or _article_evidence(kept, k, region):
+            if k in exempt or b.keep:
                 continue
-            if b.score < (scorer.body_threshold if b.body or k in strict else scorer.threshold):
+            threshold = scorer.body_threshold if b.body or k in strict else scorer.threshold
+            if b.score < threshold and not _article_evidence(kept, k, region):
                 feats = static(b) + names(keys[k])
                 reason = scorer.reason(feats)
                 b.verdict, b.rule, b.weak = reason, f"model.{reason}", True
