@@ -37,17 +37,27 @@ HEADLINE_WORDS = (3, 24)  # words in a headline of a links zone (fewer: a name, 
 _NOT_HEADLINE = re.compile(r"\d{1,3}[.)]\s|[Bb][Yy]\s")
 # a date with its year ("July 24, 2012", "24.07.2012") or a clock time: a dateline, not a teaser
 _DATELINE = re.compile(
-    r"\b[^\W\d_]+\.? \d{1,2}, (?:19|20)\d\d\b|\b\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d\b|\b\d{1,2}:\d\d\b"
+    r"\b[^\W\d_]+\.? \d{1,2},? (?:19|20)\d\d\b|\b\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d\b"
+    r"|\b\d{1,2}:\d\d(?:[AaPp][Mm])?\b"  # "10:05", "10:05AM"
 )
+# an author line under a title: "By Jane Doe", "Posted by Jane B. Doe" (two capitalised words
+# at least: "By Category" is a menu); read with DATELINE_WORDS's bound on its length
+_BYLINE = re.compile(r"(?:[Pp]osted |[Ww]ritten )?[Bb]y:? [A-Z][\w.'’-]* [A-Z]")
 # The shapes of an article's close (context._closing): a lone name ("Jonathan"), a name
 # after a dash, tilde or ellipsis ("— Jane Doe", "... Brent Butterworth"), a valediction
 # ending in a comma ("Love and light,") and the line after it.
 _NAME = re.compile(r"[^\W\d_][^\W\d_'’-]*")
 _SIGNED = re.compile(r"(?:[-–—~]|\.\.\.|…)\s*[^\W\d_]")
+# a name of two to four capitalised words ("Matt Doe", "Jane B. Doe"), and the parts of a
+# date split over lines: a day, a year, a month's short name ("Jul", "Okt.")
+_PERSON = re.compile(r"[A-Z][^\W\d_]*\.?(?: [A-Z][^\W\d_'’-]*\.?){1,3}")
+_DATE_PART = re.compile(r"\d{1,2}\.?|(?:19|20)\d\d|[A-Z][^\W\d_]{2}\.?")
 TEASER_WORDS = (4, 20)  # words in a headline of a run with no marker (context._teaser)
 HEADLINE_RUN = 3  # this many headline-shaped lines between body paragraphs are a list of links
 HEAD_LINES = 3  # a dateline among the text's first kept lines is the article's (context._datelines)
 DATELINE_WORDS = 16  # ... when it has fewer spaces than this
+BYLINE_WORDS = 6  # a byline has fewer spaces than this
+HEAD_BYLINE_WORDS = 24  # ... a line the packs mark as a byline, fewer than this
 _DIGIT = re.compile(r"\d")
 QUESTION_WORDS = 14  # a question this short inside a links zone is a headline
 _SENTENCE_BREAK = re.compile(r"[.!?] ")  # more than one sentence
@@ -84,14 +94,56 @@ def _kickers(blocks: list[Block], rules: RuleSet) -> None:
 
 def _datelines(blocks: list[Block]) -> None:
     """A dateline at the article's head ("July 24, 2012 7:07 AM", "Posted by Jane on
-    November 6, 2012"): among the first HEAD_LINES kept lines, or right above the first body
-    paragraph, it is the article's own, whatever the scorer makes of its words."""
+    November 6, 2012") or byline ("By Jane Doe"): among the first HEAD_LINES kept lines,
+    right above the article's start, or under another such line, it is the article's own,
+    whatever the scorer makes of its words."""
     kept = [b for b in blocks if not b.verdict]
     first = next((k for k, b in enumerate(kept) if b.body), -1)
-    for k, b in enumerate(kept[: max(first, 0)]):
-        near = k < HEAD_LINES or k == first - 1
-        if near and b.text.count(" ") < DATELINE_WORDS and _DATELINE.search(b.text):
+    # the article starts at its first body paragraph, or at its main region when a short
+    # body-shaped line (a title ending in "?") comes before it
+    start = max(first, main_region(kept)[0]) if first >= 0 else -1
+    above = False  # the line above is a dateline or byline of the head: one under it is too
+    for k, b in enumerate(kept[: max(start, 0)]):
+        near = k < HEAD_LINES or k == start - 1 or above
+        t = b.text
+        n = t.count(" ")
+        # a line the packs read as a byline ("Posted ... by Jane Doe · 3 comments") is the
+        # article's here, above its text: comments follow an article, they do not head it
+        above = near and (
+            (
+                n < DATELINE_WORDS
+                and (_DATELINE.search(t) is not None or (n < BYLINE_WORDS and _BYLINE.match(t) is not None))
+            )
+            or (b.byline and n < HEAD_BYLINE_WORDS)
+        )
+        if above:
             b.keep = True
+    _head_parts(kept[: max(start, 0)])
+
+
+def _head_parts(head: list[Block]) -> None:
+    """What a dateline in the head brings with it: the name right above it ("Jane Doe" over
+    "July 23, 2012"), and a date split over lines ("Jul" / "24" / "2012") among the first
+    HEAD_LINES lines or under the head's datelines."""
+    for k in range(len(head) - 1):
+        if head[k + 1].keep and _DATELINE.search(head[k + 1].text) and _PERSON.fullmatch(head[k].text):
+            head[k].keep = True
+    k = 0
+    while k < len(head):
+        end = k
+        while end < len(head) and _DATE_PART.fullmatch(head[end].text):
+            end += 1
+        run = head[k:end]
+        near = k < HEAD_LINES or head[k - 1].keep
+        if (
+            len(run) >= 2
+            and near
+            and any(b.text[0].isdigit() for b in run)
+            and not all(b.text[0].isdigit() for b in run)
+        ):
+            for b in run:
+                b.keep = True
+        k = end + 1
 
 
 def _tail(blocks: list[Block], rules: RuleSet) -> None:

@@ -29,7 +29,7 @@ from operator import add
 from typing import Any
 
 from ..model import Block
-from .features import Context, Shape, context_keys, main_region, names, shape, shape_names, static
+from .features import _SENTENCES, Context, Shape, context_keys, main_region, names, shape, shape_names, static
 from .segment import TERMINAL_CHARS
 
 MODEL = "line_scorer.json"
@@ -41,6 +41,8 @@ PROSE_SUM = 12.0  # ... scored as this sum (a probability of 1 - 6e-6)
 MIN_LINES = 4  # the model judges texts of at least this many kept lines
 MEMO_CHARS = 80  # lines this short have their feature sums remembered ...
 MEMO_LINES = 100_000  # ... this many at most
+SENTENCE_ENDS = ".!?"  # a line ending so, next to a body paragraph, is not judged (_article_evidence)
+SENTENCES_CHARS = 64  # ... nor a line this long of several sentences, inside the main region
 TAIL_SHARE = 0.5  # below the main region, this much text (against the region's) is the article's
 
 
@@ -196,6 +198,23 @@ def _judged(kept: list[Block], region: tuple[int, int]) -> tuple[range, range]:
     return range(max(lo - 1, 0), hi + 2), exempt
 
 
+def _article_evidence(kept: list[Block], k: int, region: tuple[int, int]) -> bool:
+    """Evidence of article text that the model's position and word features cannot outweigh:
+    a finished sentence next to a body paragraph ("Happy practicing!", an article's last line
+    as often as a footer's), or a line of several sentences inside the main region (a
+    paragraph whose last sentence lost its full stop)."""
+    t = kept[k].text
+    if (
+        t[-1] in SENTENCE_ENDS
+        and t[0].isupper()
+        and " " in t
+        and ((k > 0 and kept[k - 1].body) or (k + 1 < len(kept) and kept[k + 1].body))
+    ):
+        return True
+    lo, hi = region
+    return lo <= k <= hi and len(t) >= SENTENCES_CHARS and _SENTENCES.search(t) is not None
+
+
 def refresh(blocks: list[Block], scorer: LineScorer, statics: dict[int, float]) -> Scored:
     """Score the kept lines among themselves (after other stages removed lines); `statics`
     keeps each line's own sum from one call to the next."""
@@ -227,7 +246,8 @@ def remove(
         for k, b in enumerate(kept):
             if k in exempt or b.keep:
                 continue
-            if b.score < (scorer.body_threshold if b.body or k in strict else scorer.threshold):
+            threshold = scorer.body_threshold if b.body or k in strict else scorer.threshold
+            if b.score < threshold and not _article_evidence(kept, k, region):
                 feats = static(b) + names(keys[k])
                 reason = scorer.reason(feats)
                 b.verdict, b.rule, b.weak = reason, f"model.{reason}", True

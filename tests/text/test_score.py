@@ -12,7 +12,7 @@ import pytest
 
 import cleaner
 from cleaner.model import REASONS, Block
-from cleaner.text import context, features, score
+from cleaner.text import context, features, score, segment
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "seeds" / "input").glob("*.txt"))
 # A page's text as a whole-page extractor gives it: menus, the article, a footer.
@@ -213,3 +213,76 @@ def test_a_lines_shape_follows_the_plain_definitions() -> None:
         assert key[1] == bisect.bisect_left(features._WORD_EDGES, nw), line
         marks = [features._URL.search(head), features._SEP.search(head), features._SENTENCES.search(head)]
         assert list(key[14:17]) == [m is not None for m in marks], line
+
+
+def _head(lines: list[str]) -> list[Block]:
+    blocks, _ = segment.segment("\n".join(lines))
+    context._datelines(blocks)
+    return blocks
+
+
+BODY = (
+    "The committee met for the third time this month and agreed on a plan for the new library,"
+    " which will open next autumn on the site of the old market hall."
+)
+
+
+def test_a_byline_and_dateline_under_the_title_are_the_articles() -> None:
+    # a title ending in "?" reads as a sentence: the head runs to the main region, and a
+    # dateline stacked under a byline is the head's too, a clock time glued to "AM" included
+    blocks = _head(
+        [
+            "Sections",
+            "Can the old market hall be saved?",
+            "By Ana K. Moreau",
+            "Posted Tuesday July 24, @10:05AM",
+            BODY,
+        ]
+    )
+    assert [b.keep for b in blocks] == [False, False, True, True, False]
+    for date in ("Nov 12 2012", "3:20am", "July 24, 2012"):
+        assert _head(["A title", date, BODY])[1].keep, date
+
+
+def test_a_menu_or_a_long_line_with_a_date_is_no_byline() -> None:
+    teaser = (
+        "Council to vote on the budget on July 24, 2012 after a long debate about the harbour and its rents"
+    )
+    blocks = _head(["By Category", "By date", teaser, BODY])
+    assert not any(b.keep for b in blocks)
+
+
+def test_a_finished_sentence_by_the_body_or_several_inside_the_article_are_not_judged() -> None:
+    def evidence(lines: list[str]) -> list[bool]:
+        blocks, _ = segment.segment("\n".join(lines))
+        region = features.main_region(blocks)
+        return [score._article_evidence(blocks, k, region) for k in range(len(blocks))]
+
+    assert evidence(["Latest news", BODY, "Happy reading!", "Share", "Next story"]) == [
+        False, False, True, False, False
+    ]  # fmt: skip
+    worn = "I love it!! The pages are worn from years of use and the cover came off long ago"
+    assert evidence([BODY, worn, BODY])[1]
+    assert not evidence([BODY, BODY, "Share", "Next story", "More news", "Sport", worn])[-1]  # far below it
+
+
+def test_a_line_the_packs_read_as_a_byline_heads_the_article_when_above_it() -> None:
+    meta = "Updated Mar 3 2021 - 4:10pm · Posted Mar 3 2021 - 4:00pm by River Desk Staff · 2 comments"
+    for flagged, kept in ((True, True), (False, False)):
+        blocks, _ = segment.segment("\n".join(["A title", meta, BODY]))
+        blocks[1].byline = flagged
+        context._datelines(blocks)
+        assert blocks[1].keep is kept  # too long for a plain dateline
+    below, _ = segment.segment("\n".join(["A title", BODY, BODY, "Share", "Next story", meta]))
+    below[-1].byline = True
+    context._datelines(below)
+    assert not below[-1].keep  # under the article it is a comment's
+
+
+def test_a_dateline_brings_the_name_above_it_and_a_split_date_its_parts() -> None:
+    blocks = _head(["A title", "Ana Moreau", "March 3, 2021", BODY])
+    assert [b.keep for b in blocks] == [False, True, True, False]
+    blocks = _head(["12 comments", "24", "Jul", "2021", "A title", BODY])
+    assert [b.keep for b in blocks] == [False, True, True, True, False, False]
+    # no date, no name: page numbers, a menu, a name with nothing dated under it
+    assert not any(b.keep for b in _head(["1", "2", "3", "Top Stories", "Ana Moreau", "A title", BODY]))
