@@ -26,6 +26,8 @@ from typing import Any
 import ahocorasick_rs
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from cleaner.html.slug import names_its_topic
+
 __all__ = [
     "INLINE",
     "NEVER_DROPPED",
@@ -307,7 +309,8 @@ def _prose_section(node: LexborNode, raw: str, page_prose: int, rules: TokenRule
 
 
 def verdict(node: LexborNode, rules: TokenRules) -> tuple[str, str] | None:
-    """Why `node` is clutter by its tag, its `hidden` flag or its class/id names; or None."""
+    """Why `node` is clutter by its tag, its `hidden` flag or its class/id names; or None.
+    An id that is the slug of the node's own heading is no evidence: the class alone decides."""
     tag = node.tag or ""
     if tag in NEVER_DROPPED or tag in INLINE:
         return None
@@ -317,7 +320,13 @@ def verdict(node: LexborNode, rules: TokenRules) -> tuple[str, str] | None:
     attrs = node.attributes
     if "hidden" in attrs:
         return "navigation", "dom.hidden"
-    return name_verdict(attrs.get("class") or "", attrs.get("id") or "")
+    classes, ident = attrs.get("class") or "", attrs.get("id") or ""
+    found = name_verdict(classes, ident)
+    if found is None or not found[1].startswith("dom.id.") or found[0] == "comments":
+        return found  # a comment thread is prose, and its heading is about itself
+    if found[0] not in rules.unguarded and names_its_topic(node, ident, rules.prose_chars, rules.guard_links):
+        return name_verdict(classes, "")
+    return found
 
 
 def strip_never_text(tree: LexborHTMLParser, rules: TokenRules | None = None) -> list[str]:
