@@ -246,14 +246,14 @@ def parse(html: str) -> LexborHTMLParser:
     return LexborHTMLParser(html)
 
 
+def _paragraphs(node: LexborNode, least: int) -> list[int]:
+    """The lengths of the <p> elements under `node` of at least `least` characters."""
+    return [n for p in node.css("p") if (n := len(p.text().strip())) >= least]
+
+
 def _prose(node: LexborNode, least: int) -> int:
     """Characters of prose under `node`: <p> elements of at least `least` characters."""
-    total = 0
-    for p in node.css("p"):
-        n = len(p.text().strip())
-        if n >= least:
-            total += n
-    return total
+    return sum(_paragraphs(node, least))
 
 
 def _item_chars(node: LexborNode, least: int) -> int:
@@ -300,7 +300,7 @@ def _prose_section(node: LexborNode, raw: str, page_prose: int, rules: TokenRule
     with few links, and holds `nav_prose` of the page's prose in `nav_paragraphs` paragraphs or
     more: menus are links and a site's blurb is a paragraph or two, so that is a part of the
     article (a section of it, a layout column), not a menu."""
-    paras = [n for p in node.css("p") if (n := len(p.text().strip())) >= rules.prose_chars]
+    paras = _paragraphs(node, rules.prose_chars)
     if len(paras) < rules.nav_paragraphs or sum(paras) < rules.nav_prose * page_prose:
         return False
     prose = sum(paras)

@@ -155,7 +155,7 @@ def extract_blocks(
                 blocks = dense  # trafilatura stopped short in the same article, or took a link list
         if blocks is not dense:
             if _chars(dense) >= FALLBACK_MIN and _chars(blocks) < FAR_SHORT * _chars(dense):
-                blocks = _with_fallbacks(markup, blocks, page, comments)  # far short: worth their cost
+                blocks = _with_fallbacks(markup, blocks, page, dense, comments)  # far short: worth their cost
                 if _chars(blocks) < FAR_SHORT * _chars(dense) and _words_in(blocks, dense) >= FAR_AGREE:
                     blocks = dense  # still far short, inside the density result: it stopped early
             if blocks is not dense:
@@ -174,7 +174,7 @@ def extract_blocks(
 
 
 def _with_fallbacks(
-    markup: str, blocks: list[HtmlBlock], page: density.PageBlocks, comments: bool
+    markup: str, blocks: list[HtmlBlock], page: density.PageBlocks, dense: list[HtmlBlock], comments: bool
 ) -> list[HtmlBlock]:
     """trafilatura again, with its own fallbacks (readability, jusText), when its fast pass
     found far less than the density extractor; the new result only when it is longer and
@@ -185,10 +185,9 @@ def _with_fallbacks(
     full = trafilatura_blocks(markup, comments=comments, fast=False)
     if _chars(full) <= _chars(blocks):
         return blocks
-    if _words_in(blocks, full) < RERUN_KEEPS:
-        dense = [page.blocks[k] for k in density.choose(page, math.inf)]
-        if min(_words_in(full, dense), _words_in(dense, full)) < RERUN_SAME:
-            return blocks
+    kept = _words_in(blocks, full) >= RERUN_KEEPS
+    if not kept and min(_words_in(full, dense), _words_in(dense, full)) < RERUN_SAME:
+        return blocks
     link_densities(full, page)
     return full
 

@@ -45,7 +45,7 @@ _CASE_MARKS = bytes(
     65 if 65 <= c <= 90 else 97 if 97 <= c <= 122 else 32 if chr(c).isspace() else 46 for c in range(256)
 )
 _DIGITS = b"0123456789"
-_SENTENCES = re.compile(r"[.!?] [A-ZÀ-Ý]")
+SENTENCES = re.compile(r"[.!?] [A-ZÀ-Ý]")
 _QUOTES = "\"'”’»“„«"
 _BULLETS = "-–—•*·►▸"
 SHORT_COST = 40  # what a line that is not running text costs the main region (main_region)
@@ -116,7 +116,7 @@ def shape(b: Block) -> tuple[Shape, list[str], bool]:
         "©" in head or "(c)" in head or "(C)" in head, "@" in head and _HANDLE.search(head) is not None,
         "\t" in head, ("." in head or ":" in head) and _URL.search(head) is not None,
         " / " in head or ("|" in head if ascii else " · " in head or _SEP_CHARS.search(head) is not None),
-        (". " in head or "! " in head or "? " in head) and _SENTENCES.search(head) is not None,
+        (". " in head or "! " in head or "? " in head) and SENTENCES.search(head) is not None,
         head.count(",") >= 2, b.byline,
     )  # fmt: skip
     # The first WORDS words; a short prefix of the line holds them when it holds one more.

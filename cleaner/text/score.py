@@ -29,7 +29,7 @@ from operator import add
 from typing import Any
 
 from ..model import Block
-from .features import _SENTENCES, Context, Shape, context_keys, main_region, names, shape, shape_names, static
+from .features import SENTENCES, Context, Shape, context_keys, main_region, names, shape, shape_names, static
 from .segment import TERMINAL_CHARS
 
 MODEL = "line_scorer.json"
@@ -212,7 +212,7 @@ def _article_evidence(kept: list[Block], k: int, region: tuple[int, int]) -> boo
     ):
         return True
     lo, hi = region
-    return lo <= k <= hi and len(t) >= SENTENCES_CHARS and _SENTENCES.search(t) is not None
+    return lo <= k <= hi and len(t) >= SENTENCES_CHARS and SENTENCES.search(t) is not None
 
 
 def refresh(blocks: list[Block], scorer: LineScorer, statics: dict[int, float]) -> Scored:

@@ -5,6 +5,7 @@ huge, repeated, empty, broken) - all without touching the network."""
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 import socket
@@ -787,7 +788,9 @@ def test_trafilatura_runs_again_with_its_fallbacks_only_when_far_short(
     monkeypatch.setattr(html_page, "trafilatura_blocks", fake)
     if found == "elsewhere":  # the rerun's result is refused: the fast pass's part stays
         tree = dom.parse(html)
-        assert html_page._with_fallbacks("", part, density.page_blocks(tree), False) == part
+        blocks = density.page_blocks(tree)
+        dense = [blocks.blocks[k] for k in density.choose(blocks, math.inf)]
+        assert html_page._with_fallbacks("", part, blocks, dense, False) == part
         return
     out = cleaner.Cleaner().clean(html, kind="html").text
     assert calls == ([True] if found == "whole" else [True, False])

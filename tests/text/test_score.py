@@ -211,7 +211,7 @@ def test_a_lines_shape_follows_the_plain_definitions() -> None:
         assert key[8] == (0 if not digits else 2 if digits * 5 > len(head) else 1), line
         nw = len(words) if len(line) <= features.HEAD else line.count(" ") + 1
         assert key[1] == bisect.bisect_left(features._WORD_EDGES, nw), line
-        marks = [features._URL.search(head), features._SEP.search(head), features._SENTENCES.search(head)]
+        marks = [features._URL.search(head), features._SEP.search(head), features.SENTENCES.search(head)]
         assert list(key[14:17]) == [m is not None for m in marks], line
 
 
